@@ -1,0 +1,50 @@
+"""Errors a client or an operator can act on. Each carries a stable `code`.
+
+GraphQL surfaces `code` in `errors[].extensions.code` (graphql-core copies an original error's
+`extensions`); anything that is not an `AppError` is masked before it reaches a client.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class AppError(Exception):
+    """Base of the errors whose message is safe to show a client."""
+
+    code = "INTERNAL_SERVER_ERROR"
+
+    def __init__(self, message: str, **details: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+    @property
+    def extensions(self) -> dict[str, Any]:
+        return {"code": self.code, **self.details}
+
+
+class NotFound(AppError):
+    code = "NOT_FOUND"
+
+
+class BadUserInput(AppError):
+    code = "BAD_USER_INPUT"
+
+
+class DatabaseUnavailable(AppError):
+    """Neo4j cannot be reached or does not answer in time."""
+
+    code = "DATABASE_UNAVAILABLE"
+
+
+class Forbidden(AppError):
+    code = "FORBIDDEN"
+
+
+class Unauthenticated(AppError):
+    code = "UNAUTHENTICATED"
+
+
+class LocalServerError(Exception):
+    """The local Neo4j could not be provisioned, started or stopped; the message says why."""

@@ -1,0 +1,115 @@
+"""Graph-schema migrations: constraints and indexes, applied idempotently and recorded.
+
+Each migration has a stable id and a list of schema statements (all `IF NOT EXISTS`). Applying
+runs every migration whose id has no `(:Migration {id})` node yet, then records it, so
+`gridgraph db migrate` and service start-up can both call `apply_migrations` safely, and an
+analyst can see in the graph which migrations ran and when. Migrations are append-only: change
+the schema by adding one, never by editing one that has shipped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import LiteralString
+
+from neo4j import Driver
+
+from core.model import NATURAL_KEYS
+
+
+@dataclass(frozen=True)
+class Migration:
+    id: str
+    description: str
+    statements: tuple[LiteralString, ...]
+
+
+def _unique(label: str, key: str) -> LiteralString:
+    # Labels and keys come from core.model (a fixed vocabulary), never from input.
+    name = f"{label.lower()}_{key}_unique"
+    return f"CREATE CONSTRAINT {name} IF NOT EXISTS FOR (n:{label}) REQUIRE n.{key} IS UNIQUE"  # type: ignore[return-value]
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        id="0001_natural_keys",
+        description="Uniqueness constraints on every natural key",
+        statements=tuple(_unique(label.value, key) for label, key in NATURAL_KEYS.items()),
+    ),
+    Migration(
+        id="0002_lookup_indexes",
+        description="Indexes for the lookups the API and the loaders make",
+        statements=(
+            "CREATE INDEX area_level IF NOT EXISTS FOR (n:Area) ON (n.level)",
+            "CREATE TEXT INDEX area_name_text IF NOT EXISTS FOR (n:Area) ON (n.name)",
+            "CREATE TEXT INDEX person_name_text IF NOT EXISTS FOR (n:Person) ON (n.name)",
+            "CREATE INDEX person_name IF NOT EXISTS FOR (n:Person) ON (n.name)",
+            "CREATE INDEX person_id_number_hash IF NOT EXISTS FOR (n:Person) ON (n.idNumberHash)",
+            "CREATE TEXT INDEX grid_name_text IF NOT EXISTS FOR (n:Grid) ON (n.name)",
+            "CREATE INDEX grid_kind IF NOT EXISTS FOR (n:Grid) ON (n.kind)",
+            "CREATE INDEX venue_kind IF NOT EXISTS FOR (n:Venue) ON (n.kind)",
+            "CREATE TEXT INDEX venue_name_text IF NOT EXISTS FOR (n:Venue) ON (n.name)",
+            "CREATE INDEX case_status IF NOT EXISTS FOR (n:Case) ON (n.status)",
+            "CREATE INDEX case_category IF NOT EXISTS FOR (n:Case) ON (n.category)",
+            "CREATE INDEX case_reported_at IF NOT EXISTS FOR (n:Case) ON (n.reportedAt)",
+            "CREATE INDEX serves_grid_role IF NOT EXISTS FOR ()-[r:SERVES_GRID]-() ON (r.role)",
+            "CREATE INDEX holds_post_role IF NOT EXISTS FOR ()-[r:HOLDS_POST]-() ON (r.role)",
+            "CREATE INDEX member_of_role IF NOT EXISTS FOR ()-[r:MEMBER_OF]-() ON (r.role)",
+            "CREATE INDEX volunteers_at_role IF NOT EXISTS FOR ()-[r:VOLUNTEERS_AT]-() ON (r.role)",
+            "CREATE CONSTRAINT serves_grid_id_unique IF NOT EXISTS "
+            "FOR ()-[r:SERVES_GRID]-() REQUIRE r.id IS UNIQUE",
+            "CREATE CONSTRAINT holds_post_id_unique IF NOT EXISTS "
+            "FOR ()-[r:HOLDS_POST]-() REQUIRE r.id IS UNIQUE",
+            "CREATE CONSTRAINT member_of_id_unique IF NOT EXISTS "
+            "FOR ()-[r:MEMBER_OF]-() REQUIRE r.id IS UNIQUE",
+            "CREATE CONSTRAINT volunteers_at_id_unique IF NOT EXISTS "
+            "FOR ()-[r:VOLUNTEERS_AT]-() REQUIRE r.id IS UNIQUE",
+        ),
+    ),
+    Migration(
+        id="0003_fulltext_names",
+        description="Full-text index (cjk analyzer) over names of people, places, venues, brands",
+        statements=(
+            "CREATE FULLTEXT INDEX names_fulltext IF NOT EXISTS "
+            "FOR (n:Person|Area|Grid|Venue|ServiceBrand|Project|SistersGroup|Council|Federation"
+            "|Department|Activity) ON EACH [n.name, n.title] "
+            "OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}}",
+        ),
+    ),
+)
+
+CREATE_MIGRATION_CONSTRAINT: LiteralString = (
+    "CREATE CONSTRAINT migration_id_unique IF NOT EXISTS FOR (n:Migration) REQUIRE n.id IS UNIQUE"
+)
+
+GET_APPLIED_MIGRATIONS: LiteralString = """
+MATCH (m:Migration)
+RETURN m.id AS id
+"""
+
+RECORD_MIGRATION: LiteralString = """
+MERGE (m:Migration {id: $id})
+ON CREATE SET m.name = $id, m.description = $description, m.appliedAt = datetime()
+"""
+
+
+def apply_migrations(driver: Driver, database: str) -> list[str]:
+    """Apply every migration not yet recorded in `database`; return the ids applied now."""
+    driver.execute_query(CREATE_MIGRATION_CONSTRAINT, database_=database)
+    records, _, _ = driver.execute_query(GET_APPLIED_MIGRATIONS, database_=database)
+    done = {record["id"] for record in records}
+    applied: list[str] = []
+    for migration in MIGRATIONS:
+        if migration.id in done:
+            continue
+        for statement in migration.statements:
+            driver.execute_query(statement, database_=database)
+        driver.execute_query(
+            RECORD_MIGRATION,
+            id=migration.id,
+            description=migration.description,
+            database_=database,
+        )
+        applied.append(migration.id)
+    driver.execute_query("CALL db.awaitIndexes(300)", database_=database)
+    return applied

@@ -1,0 +1,153 @@
+"""gridgraph: the ASGI application factory and the command line.
+
+uvicorn --factory main:create_app      # the service
+gridgraph --help                        # the CLI (also: python main.py --help)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import typer
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Mount, Route
+from strawberry.asgi import GraphQL
+
+from core.database import Database, create_async_driver, create_sync_driver, ping
+from core.errors import DatabaseUnavailable
+from core.migrations import apply_migrations
+from core.observability import AccessLogMiddleware, configure_logging, request_id_var
+from core.settings import Settings
+
+log = logging.getLogger("gridgraph.app")
+
+
+class GridgraphGraphQL(GraphQL):
+    """Strawberry's ASGI app with gridgraph's per-request context."""
+
+    def __init__(self, settings: Settings, **kwargs: Any) -> None:
+        from schema import schema
+
+        super().__init__(schema, **kwargs)
+        self.settings = settings
+
+    async def get_context(self, request: Request, response: Response) -> Any:  # type: ignore[override]
+        from schema.context import Context
+
+        return Context(
+            request=request,
+            response=response,
+            settings=self.settings,
+            db=Database(request.app.state.driver, self.settings),
+            request_id=request_id_var.get(),
+        )
+
+
+def _migrate_on_start(settings: Settings) -> None:
+    with create_sync_driver(settings) as driver:
+        applied = apply_migrations(driver, settings.neo4j_database)
+    if applied:
+        log.info("applied migrations %s", ", ".join(applied))
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    """Build the ASGI app: /graphql (GraphiQL on GET), /healthz, /readyz."""
+    settings = settings or Settings()
+    configure_logging(settings.log_level)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        driver = create_async_driver(settings)
+        app.state.driver = driver
+        try:
+            await driver.verify_connectivity()
+            await asyncio.to_thread(_migrate_on_start, settings)
+            log.info("connected to %s", settings.effective_neo4j_uri)
+        except Exception as error:  # the service still starts and reports not-ready
+            log.warning("Neo4j not reachable at start-up (%s); /readyz will say so", error)
+        yield
+        await driver.close()
+
+    async def healthz(request: Request) -> Response:
+        return PlainTextResponse("ok")
+
+    async def readyz(request: Request) -> Response:
+        try:
+            agent = await asyncio.wait_for(
+                ping(request.app.state.driver, settings.neo4j_database),
+                timeout=settings.neo4j_connection_timeout,
+            )
+        except (DatabaseUnavailable, TimeoutError) as error:
+            reason = str(error) or "timed out"
+            return JSONResponse(
+                {"status": "unavailable", "reason": f"Neo4j does not answer: {reason}"},
+                status_code=503,
+            )
+        return JSONResponse({"status": "ready", "neo4j": agent})
+
+    routes = [
+        Route("/healthz", healthz),
+        Route("/readyz", readyz),
+        Mount("/graphql", GridgraphGraphQL(settings)),
+    ]
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.state.settings = settings
+    app.add_middleware(AccessLogMiddleware)
+    return app
+
+
+def _build_cli() -> typer.Typer:
+    from commands import db, server
+
+    app = typer.Typer(
+        help="gridgraph: the women's grid sisters-group network as a GraphQL knowledge graph.",
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+    )
+    app.add_typer(server.app, name="neo4j")
+    app.add_typer(db.app, name="db")
+
+    @app.command()
+    def serve(
+        host: str | None = typer.Option(None, help="Bind address (GRIDGRAPH_HOST)."),
+        port: int | None = typer.Option(None, help="Port (GRIDGRAPH_PORT)."),
+        workers: int | None = typer.Option(None, help="uvicorn worker processes."),
+        reload: bool = typer.Option(False, help="Reload on code changes (development)."),
+    ) -> None:
+        """Serve the GraphQL API with uvicorn."""
+        import os
+
+        import uvicorn
+
+        # Workers build their own Settings from the environment: pass the overrides on.
+        for name, value in (("GRIDGRAPH_HOST", host), ("GRIDGRAPH_PORT", port)):
+            if value is not None:
+                os.environ[name] = str(value)
+        settings = Settings()
+        uvicorn.run(
+            "main:create_app",
+            factory=True,
+            host=settings.host,
+            port=settings.port,
+            workers=workers or settings.workers,
+            reload=reload,
+            access_log=False,
+            log_level=settings.log_level,
+        )
+
+    return app
+
+
+def cli() -> None:
+    """Console-script entry point (`gridgraph`)."""
+    _build_cli()()
+
+
+if __name__ == "__main__":
+    cli()

@@ -1,0 +1,1 @@
+"""Data access for the API: plain async functions over `core.database.Database`."""

@@ -1,0 +1,50 @@
+"""The GraphQL schema: one module per aggregate, assembled here into Query and Schema."""
+
+from __future__ import annotations
+
+import logging
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import MaskErrors
+
+from core.errors import AppError
+from schema.system import SystemQuery
+
+log = logging.getLogger("gridgraph.graphql")
+
+
+@strawberry.type(description="Read the governance network.")
+class Query(SystemQuery):
+    pass
+
+
+def _is_unexpected(error: GraphQLError) -> bool:
+    """Client-actionable errors (AppError, validation) pass; everything else is masked."""
+    original = error.original_error
+    if original is None:
+        return False  # a GraphQL syntax or validation error: safe and useful to show
+    return not isinstance(original, AppError)
+
+
+class GridgraphSchema(strawberry.Schema):
+    def process_errors(self, errors, execution_context=None) -> None:  # type: ignore[no-untyped-def]
+        for error in errors:
+            if _is_unexpected(error):
+                log.error(
+                    "unexpected error at %s",
+                    error.path,
+                    exc_info=error.original_error,
+                    extra={"fields": {"path": error.path}},
+                )
+
+
+schema = GridgraphSchema(
+    query=Query,
+    extensions=[
+        lambda: MaskErrors(
+            should_mask_error=_is_unexpected,
+            error_message="Internal server error; quote the request id when reporting it.",
+        )
+    ],
+)

@@ -1,0 +1,22 @@
+"""The per-request context every resolver receives as `info.context`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from core.database import Database
+from core.settings import Settings
+
+
+@dataclass
+class Context:
+    request: Request
+    response: Response | None
+    settings: Settings
+    db: Database
+    request_id: str
+    extras: dict[str, Any] = field(default_factory=dict)

@@ -1,0 +1,98 @@
+"""Test set-up: the project's own test Neo4j (own data folder and ports), started if needed.
+
+`make test` starts it before pytest; running `pytest` alone starts it too. Set
+`GRIDGRAPH_TEST_NEO4J_URI` (+ `NEO4J_USERNAME`/`NEO4J_PASSWORD`) to test against another server.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from neo4j import Driver
+from starlette.testclient import TestClient
+
+from core.database import create_sync_driver
+from core.local_neo4j import LocalNeo4j
+from core.migrations import apply_migrations
+from core.settings import PROJECT_ROOT, Settings
+
+TEST_HOME = PROJECT_ROOT / ".data" / "neo4j-test"
+
+WIPE_GRAPH = """
+MATCH (n)
+WHERE NOT n:Migration
+CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS
+"""
+
+
+def make_test_settings(**overrides: object) -> Settings:
+    """Settings of the test instance, independent of the developer's `.env` and NEO4J_URI."""
+    values: dict[str, object] = {
+        "neo4j_uri": os.environ.get("GRIDGRAPH_TEST_NEO4J_URI"),
+        "neo4j_home": TEST_HOME,
+        "neo4j_bolt_port": 17687,
+        "neo4j_http_port": 17474,
+        "neo4j_heap": os.environ.get("GRIDGRAPH_TEST_NEO4J_HEAP", "768m"),
+        "neo4j_pagecache": os.environ.get("GRIDGRAPH_TEST_NEO4J_PAGECACHE", "256m"),
+        "port": 18000,
+        "log_level": "warning",
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    return make_test_settings()
+
+
+@pytest.fixture(scope="session")
+def local_server(settings: Settings) -> LocalNeo4j | None:
+    """The running test Neo4j (None when testing against GRIDGRAPH_TEST_NEO4J_URI)."""
+    if not settings.uses_local_neo4j:
+        return None
+    server = LocalNeo4j(settings)
+    server.start()
+    return server
+
+
+@pytest.fixture(scope="session")
+def driver(settings: Settings, local_server: LocalNeo4j | None) -> Iterator[Driver]:
+    with create_sync_driver(settings) as driver:
+        driver.verify_connectivity()
+        apply_migrations(driver, settings.neo4j_database)
+        yield driver
+
+
+def wipe_graph(driver: Driver, database: str) -> None:
+    """Delete every node but the migration records (an implicit transaction, in batches)."""
+    with driver.session(database=database) as session:
+        session.run(WIPE_GRAPH).consume()
+
+
+@pytest.fixture
+def empty_graph(driver: Driver, settings: Settings) -> Iterator[Driver]:
+    """An empty graph (migrations kept) for the test, emptied again afterwards."""
+    wipe_graph(driver, settings.neo4j_database)
+    yield driver
+    wipe_graph(driver, settings.neo4j_database)
+
+
+@pytest.fixture
+def client(settings: Settings, driver: Driver) -> Iterator[TestClient]:
+    """The real ASGI app (lifespan included) on the test Neo4j."""
+    from main import create_app
+
+    with TestClient(create_app(settings)) as client:
+        yield client
+
+
+def gql(client: TestClient, query: str, variables: dict | None = None, **headers: str) -> dict:
+    """POST a GraphQL document; return the decoded response body."""
+    response = client.post(
+        "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
+    )
+    assert response.headers["content-type"].startswith("application/json"), response.text
+    return response.json()

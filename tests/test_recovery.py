@@ -1,0 +1,38 @@
+"""With Neo4j down the service stays up, says why, and recovers without a restart."""
+
+from __future__ import annotations
+
+import pytest
+from starlette.testclient import TestClient
+
+from core.local_neo4j import LocalNeo4j
+from tests.conftest import gql
+
+pytestmark = pytest.mark.slow
+
+
+def test_service_reports_outage_and_recovers(
+    client: TestClient, local_server: LocalNeo4j | None
+) -> None:
+    if local_server is None:
+        pytest.skip("needs the local test Neo4j to stop and start it")
+    assert client.get("/readyz").status_code == 200
+    local_server.stop()
+    try:
+        down = client.get("/readyz")
+        assert down.status_code == 503
+        assert down.json()["status"] == "unavailable"
+        assert "Neo4j does not answer" in down.json()["reason"]
+
+        body = gql(client, "{ serverInfo { version } }")
+        assert body["data"] is None
+        error = body["errors"][0]
+        assert error["extensions"]["code"] == "DATABASE_UNAVAILABLE"
+        assert error["path"] == ["serverInfo"]
+        assert "not reachable" in error["message"]
+    finally:
+        local_server.start()
+
+    assert client.get("/readyz").status_code == 200
+    body = gql(client, "{ serverInfo { version } }")
+    assert body["data"]["serverInfo"]["version"] == LocalNeo4j.version_from_pom()

@@ -1,7 +1,8 @@
 """Test set-up: the project's own test Neo4j (own data folder and ports), started if needed.
 
 `make test` starts it before pytest; running `pytest` alone starts it too. Set
-`GRIDGRAPH_TEST_NEO4J_URI` (+ `NEO4J_USERNAME`/`NEO4J_PASSWORD`) to test against another server.
+`GRIDGRAPH_TEST_NEO4J_URI` (+ `NEO4J_USERNAME`/`NEO4J_PASSWORD`) to test against another server,
+or `GRIDGRAPH_TEST_NEO4J_HOME` / `_BOLT_PORT` / `_HTTP_PORT` to run a second local test instance.
 """
 
 from __future__ import annotations
@@ -31,12 +32,12 @@ def make_test_settings(**overrides: object) -> Settings:
     """Settings of the test instance, independent of the developer's `.env` and NEO4J_URI."""
     values: dict[str, object] = {
         "neo4j_uri": os.environ.get("GRIDGRAPH_TEST_NEO4J_URI"),
-        "neo4j_home": TEST_HOME,
-        "neo4j_bolt_port": 17687,
-        "neo4j_http_port": 17474,
+        "neo4j_home": os.environ.get("GRIDGRAPH_TEST_NEO4J_HOME", TEST_HOME),
+        "neo4j_bolt_port": int(os.environ.get("GRIDGRAPH_TEST_NEO4J_BOLT_PORT", "17687")),
+        "neo4j_http_port": int(os.environ.get("GRIDGRAPH_TEST_NEO4J_HTTP_PORT", "17474")),
         "neo4j_heap": os.environ.get("GRIDGRAPH_TEST_NEO4J_HEAP", "768m"),
         "neo4j_pagecache": os.environ.get("GRIDGRAPH_TEST_NEO4J_PAGECACHE", "256m"),
-        "port": 18000,
+        "port": int(os.environ.get("GRIDGRAPH_TEST_PORT", "18000")),
         "log_level": "warning",
     }
     values.update(overrides)

@@ -39,7 +39,7 @@ def test_status_reports_the_running_server(local_server: LocalNeo4j | None) -> N
     status = local_server.status()
     assert status.running and status.pid
     assert status.version == LocalNeo4j.version_from_pom()
-    assert status.bolt.endswith(":17687")
+    assert status.bolt.endswith(f":{local_server.settings.neo4j_bolt_port}")
     assert status.store_bytes > 0
 
 
@@ -54,8 +54,8 @@ def test_starting_a_running_server_is_a_no_op(local_server: LocalNeo4j | None) -
 def test_config_turns_authentication_on_and_binds_loopback(settings: Settings) -> None:
     text = LocalNeo4j(settings).config_text()
     assert "dbms.security.auth_enabled=true" in text
-    assert "server.bolt.listen_address=127.0.0.1:17687" in text
-    assert "server.http.listen_address=127.0.0.1:17474" in text
+    assert f"server.bolt.listen_address=127.0.0.1:{settings.neo4j_bolt_port}" in text
+    assert f"server.http.listen_address=127.0.0.1:{settings.neo4j_http_port}" in text
     assert f"server.memory.heap.max_size={settings.neo4j_heap}" in text
 
 

@@ -38,6 +38,7 @@ class GridgraphGraphQL(GraphQL):
         self.settings = settings
 
     async def get_context(self, request: Request, response: Response) -> Any:  # type: ignore[override]
+        from core.auth import ANONYMOUS_VIEWER, DEVELOPMENT_VIEWER
         from schema.context import Context
 
         return Context(
@@ -46,6 +47,7 @@ class GridgraphGraphQL(GraphQL):
             settings=self.settings,
             db=Database(request.app.state.driver, self.settings),
             request_id=request_id_var.get(),
+            viewer=DEVELOPMENT_VIEWER if self.settings.dev_mode else ANONYMOUS_VIEWER,
         )
 
 

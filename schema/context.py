@@ -8,6 +8,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from core.auth import ANONYMOUS_VIEWER, Viewer
 from core.database import Database
 from core.settings import Settings
 
@@ -19,4 +20,5 @@ class Context:
     settings: Settings
     db: Database
     request_id: str
+    viewer: Viewer = ANONYMOUS_VIEWER
     extras: dict[str, Any] = field(default_factory=dict)

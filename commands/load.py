@@ -1,0 +1,114 @@
+"""`gridgraph load FILE...`: validate roster files, then load them all or nothing."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from commands.common import console, err_console, load_settings
+from core.database import create_sync_driver
+from loaders.errors import LoadRefused, Problem
+from loaders.kinds import KINDS
+from loaders.pipeline import LoadOptions, LoadResult, load_files
+from loaders.report import format_problem, write_report
+
+MAX_PRINTED = 200
+
+
+def _print_problems(problems: list[Problem]) -> None:
+    for p in problems[:MAX_PRINTED]:
+        err_console.print(format_problem(p), highlight=False, markup=False)
+    if len(problems) > MAX_PRINTED:
+        err_console.print(f"... and {len(problems) - MAX_PRINTED} more (use --report to see all)")
+
+
+def print_summary(result: LoadResult, dry_run: bool) -> None:
+    """The created / updated / unchanged table of a load, per kind."""
+    for f in result.files:
+        where = f.path.name + (f" [{f.sheet}]" if f.sheet != f.path.name else "")
+        note = " (dry run: nothing written)" if dry_run else f" → {f.load_id}"
+        skipped = f", {f.skipped} invalid rows skipped" if f.skipped else ""
+        console.print(f"{where}: {f.kind}, {f.rows} rows{skipped}{note}", highlight=False)
+    table = Table("kind", "created", "updated", "unchanged", "ended", title="Summary")
+    for kind, created, updated, unchanged, ended in result.counts.as_rows():
+        table.add_row(kind, str(created), str(updated), str(unchanged), str(ended))
+    console.print(table)
+
+
+def load(
+    files: list[Path] = typer.Argument(..., help="Roster files: .xlsx, .xls or .csv."),
+    kind: str | None = typer.Option(
+        None, help=f"Kind of roster ({'|'.join(KINDS)}); inferred from the headers if absent."
+    ),
+    sheet: str | None = typer.Option(None, help="Only this sheet of a workbook."),
+    encoding: str | None = typer.Option(None, help="CSV encoding; detected when absent."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Validate and count; write nothing."),
+    report: Path | None = typer.Option(None, help="Write every problem to this .csv or .xlsx."),
+    skip_invalid: bool = typer.Option(
+        False, "--skip-invalid", help="Load the valid rows; report the invalid ones."
+    ),
+    complete_roster: bool = typer.Option(
+        False,
+        "--complete-roster",
+        help="The file is the full roster of its units: end appointments it no longer lists.",
+    ),
+    aliases: Path | None = typer.Option(None, help="Extra header aliases (TOML)."),
+    as_of: str | None = typer.Option(
+        None, help="Date for new appointments and ended ones (YYYY-MM-DD); default today."
+    ),
+) -> None:
+    """Load roster files into the graph: all or nothing, idempotent, recorded as (:Load)."""
+    if kind is not None and kind not in KINDS:
+        err_console.print(f"[red]error:[/] unknown kind {kind!r}; one of {', '.join(KINDS)}")
+        raise typer.Exit(2)
+    settings = load_settings()
+    options = LoadOptions(
+        kind=kind,
+        sheet=sheet,
+        encoding=encoding,
+        dry_run=dry_run,
+        skip_invalid=skip_invalid,
+        complete_roster=complete_roster,
+        aliases=aliases,
+        as_of=date.fromisoformat(as_of) if as_of else None,
+    )
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with (
+        create_sync_driver(settings) as driver,
+        Progress(*columns, console=err_console, transient=True) as bar,
+    ):
+        tasks: dict[str, int] = {}
+
+        def progress(description: str, done: int, total: int | None) -> None:
+            if description not in tasks:
+                tasks[description] = bar.add_task(description, total=total)
+            bar.update(tasks[description], completed=done, total=total)
+
+        try:
+            result = load_files(driver, settings.neo4j_database, list(files), options, progress)
+        except LoadRefused as refused:
+            bar.stop()
+            _print_problems(refused.problems)
+            if report:
+                write_report(refused.problems, report)
+                err_console.print(f"Report written to {report}")
+            err_console.print(
+                f"[bold red]{len(refused.problems)} problem(s); nothing was written.[/]"
+            )
+            raise typer.Exit(1) from refused
+    print_summary(result, dry_run)
+    if result.problems:
+        _print_problems(result.problems)
+        if report:
+            write_report(result.problems, report)
+            err_console.print(f"Report written to {report}")
+        err_console.print(f"{len(result.problems)} invalid row(s) skipped and reported.")

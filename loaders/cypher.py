@@ -1,0 +1,246 @@
+"""Cypher of the loaders: module constants, parameters only.
+
+Labels and relationship types in these statements come from `core.model` enums: the per-kind
+statements are built once, at import, from the fixed `LINKS` table below, never from input.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import LiteralString, cast
+
+from core.model import AREA_LEVEL_LABEL, NATURAL_KEYS, ROLE_RELATIONSHIP, AreaLevel, Label, Rel
+
+
+@dataclass(frozen=True)
+class Link:
+    """A relationship a row sets: `out` from the row's node to the target, else the reverse."""
+
+    rel: Rel
+    target: Label
+    out: bool = True
+
+    @property
+    def name(self) -> str:
+        return self.rel.value
+
+
+LINKS: dict[str, tuple[Link, ...]] = {
+    "areas": (Link(Rel.PART_OF, Label.AREA),),
+    "grids": (Link(Rel.IN, Label.COMMUNITY),),
+    "federations": (Link(Rel.IN, Label.AREA),),
+    "groups": (Link(Rel.IN, Label.AREA), Link(Rel.PART_OF, Label.SISTERS_GROUP)),
+    "councils": (Link(Rel.IN, Label.COMMUNITY), Link(Rel.BRANDED_AS, Label.SERVICE_BRAND)),
+    "venues": (
+        Link(Rel.IN, Label.AREA),
+        Link(Rel.BRANDED_AS, Label.SERVICE_BRAND),
+        Link(Rel.RUNS, Label.FEDERATION, out=False),
+    ),
+    "families": (Link(Rel.IN, Label.GRID),),
+    "cases": (
+        Link(Rel.IN, Label.GRID),
+        Link(Rel.HANDLED_AT, Label.VENUE),
+        Link(Rel.REFERRED_TO, Label.DEPARTMENT),
+        Link(Rel.INVOLVES, Label.FAMILY),
+        Link(Rel.MEDIATED, Label.PERSON, out=False),
+        Link(Rel.REPORTED, Label.PERSON, out=False),
+    ),
+    "steps": (Link(Rel.HAS_STEP, Label.CASE, out=False), Link(Rel.BY, Label.PERSON)),
+    "people": (Link(Rel.LIVES_IN, Label.COMMUNITY),),
+}
+
+NODE_LABELS: dict[str, Label] = {
+    "areas": Label.AREA,
+    "grids": Label.GRID,
+    "federations": Label.FEDERATION,
+    "groups": Label.SISTERS_GROUP,
+    "councils": Label.COUNCIL,
+    "venues": Label.VENUE,
+    "families": Label.FAMILY,
+    "cases": Label.CASE,
+    "steps": Label.CASE_STEP,
+    "people": Label.PERSON,
+}
+
+
+def _key(label: Label) -> str:
+    """The natural key of a label; area level labels (`Community` ...) share `Area.code`."""
+    return NATURAL_KEYS.get(label, "code")
+
+
+def _q(text: str) -> LiteralString:
+    return cast(LiteralString, text)
+
+
+def _pattern(link: Link, key: str) -> str:
+    if link.out:
+        return f"(n)-[:{link.rel}]->(t:{link.target})"
+    return f"(n)<-[:{link.rel}]-(t:{link.target})"
+
+
+def _read_nodes(kind: str) -> LiteralString:
+    label = NODE_LABELS[kind]
+    key = NATURAL_KEYS[label]
+    links = "".join(
+        f",\n       COLLECT {{ MATCH {_pattern(link, key)} RETURN t.{_key(link.target)} }}"
+        f" AS {link.name}"
+        for link in LINKS[kind]
+    )
+    return _q(
+        f"UNWIND $keys AS key\nMATCH (n:{label} {{{key}: key}})\n"
+        f"RETURN key, properties(n) AS props{links}"
+    )
+
+
+def _merge_nodes(label: Label, extra_label: Label | None = None) -> LiteralString:
+    key = NATURAL_KEYS[label]
+    also = f"\nSET n:{extra_label}" if extra_label else ""
+    return _q(
+        f"UNWIND $rows AS row\nMERGE (n:{label} {{{key}: row.key}})\n"
+        f"SET n += row.props, n.source = $load{also}"
+    )
+
+
+def _set_link(kind: str, link: Link) -> LiteralString:
+    label = NODE_LABELS[kind]
+    key = NATURAL_KEYS[label]
+    tkey = _key(link.target)
+    arrow = f"-[old:{link.rel}]->" if link.out else f"<-[old:{link.rel}]-"
+    new = f"(n)-[:{link.rel}]->(t)" if link.out else f"(t)-[:{link.rel}]->(n)"
+    return _q(
+        f"UNWIND $rows AS row\nMATCH (n:{label} {{{key}: row.key}})\n"
+        f"OPTIONAL MATCH (n){arrow}(other:{link.target})\n"
+        f"WHERE NOT other.{tkey} IN row.targets\nDELETE old\n"
+        f"WITH DISTINCT n, row\nUNWIND row.targets AS target\n"
+        f"MATCH (t:{link.target} {{{tkey}: target}})\nMERGE {new}"
+    )
+
+
+READ_NODES: dict[str, LiteralString] = {kind: _read_nodes(kind) for kind in NODE_LABELS}
+MERGE_NODES: dict[str, LiteralString] = {
+    kind: _merge_nodes(label) for kind, label in NODE_LABELS.items() if kind != "areas"
+}
+MERGE_AREAS: dict[AreaLevel, LiteralString] = {
+    level: _merge_nodes(Label.AREA, label) for level, label in AREA_LEVEL_LABEL.items()
+}
+SET_LINKS: dict[tuple[str, Rel], LiteralString] = {
+    (kind, link.rel): _set_link(kind, link) for kind, links in LINKS.items() for link in links
+}
+
+# --- derived links ----------------------------------------------------------------------------
+
+COVER_COMMUNITY_GRIDS: LiteralString = """
+UNWIND $rows AS row
+MATCH (sg:SistersGroup {code: row.key})-[:IN]->(c:Community)
+MATCH (g:Grid)-[:IN]->(c)
+MERGE (sg)-[r:COVERS]->(g)
+ON CREATE SET r.since = row.since
+"""
+
+COVER_DISTRICT_GRIDS: LiteralString = """
+UNWIND $rows AS row
+MATCH (sg:SistersGroup {code: row.key})-[:IN]->(d:District)
+MATCH (g:Grid)-[:IN]->(:Community)-[:PART_OF]->(:Township)-[:PART_OF]->(d)
+MERGE (sg)-[r:COVERS]->(g)
+ON CREATE SET r.since = row.since
+"""
+
+
+def _federation_runs(label: Label) -> LiteralString:
+    return _q(
+        "UNWIND $rows AS row\nMATCH (f:Federation {code: 'FED-' + row.area})\n"
+        f"MATCH (u:{label} {{code: row.key}})\nMERGE (f)-[:RUNS]->(u)"
+    )
+
+
+FEDERATION_RUNS: dict[str, LiteralString] = {
+    "groups": _federation_runs(Label.SISTERS_GROUP),
+    "councils": _federation_runs(Label.COUNCIL),
+}
+
+# --- people: appointments ----------------------------------------------------------------------
+
+READ_APPOINTMENTS: LiteralString = """
+UNWIND $ids AS id
+MATCH (p:Person {id: id})-[r:SERVES_GRID|HOLDS_POST|MEMBER_OF|VOLUNTEERS_AT]->(u)
+RETURN id AS person, r.id AS id, r.role AS role, coalesce(u.code, u.id) AS unit,
+       r.since AS since, r.until AS until, r.building AS building
+"""
+
+
+def _merge_appointment(rel: Rel, label: Label) -> LiteralString:
+    return _q(
+        f"UNWIND $rows AS row\nMATCH (p:Person {{id: row.person}})\n"
+        f"MATCH (u:{label} {{code: row.unit}})\n"
+        f"MERGE (p)-[r:{rel} {{id: row.id}}]->(u)\n"
+        "SET r.role = row.role, r.since = row.since, r.until = null, "
+        "r.building = row.building, r.source = $load"
+    )
+
+
+def _end_appointments(rel: Rel, label: Label, write: bool) -> LiteralString:
+    action = "SET r.until = $until, r.endedBy = $load\n" if write else ""
+    return _q(
+        f"UNWIND $units AS unit\nMATCH (u:{label} {{code: unit.code}})<-[r:{rel}]-(:Person)\n"
+        f"WHERE r.until IS NULL AND NOT r.id IN unit.keep\n{action}RETURN count(r) AS ended"
+    )
+
+
+APPOINTMENT_TARGETS = sorted(set(ROLE_RELATIONSHIP.values()))
+MERGE_APPOINTMENTS: dict[tuple[Rel, Label], LiteralString] = {
+    pair: _merge_appointment(*pair) for pair in APPOINTMENT_TARGETS
+}
+END_APPOINTMENTS: dict[tuple[Rel, Label], LiteralString] = {
+    pair: _end_appointments(*pair, write=True) for pair in APPOINTMENT_TARGETS
+}
+COUNT_ENDING_APPOINTMENTS: dict[tuple[Rel, Label], LiteralString] = {
+    pair: _end_appointments(*pair, write=False) for pair in APPOINTMENT_TARGETS
+}
+
+# --- families: classification ------------------------------------------------------------------
+
+READ_CLASSIFICATIONS: LiteralString = """
+UNWIND $keys AS key
+MATCH (f:Family {code: key})-[r:CLASSIFIED_AS]->(c:Category)
+WHERE r.until IS NULL
+RETURN key, c.code AS category
+"""
+
+CLASSIFY_FAMILIES: LiteralString = """
+UNWIND $rows AS row
+MATCH (f:Family {code: row.key})
+OPTIONAL MATCH (f)-[old:CLASSIFIED_AS]->(:Category)
+WHERE old.until IS NULL
+SET old.until = row.since
+WITH DISTINCT f, row
+MATCH (c:Category {code: row.category})
+CREATE (f)-[:CLASSIFIED_AS {since: row.since, by: row.by, source: $load}]->(c)
+"""
+
+# --- visits --------------------------------------------------------------------------------------
+
+READ_VISITS: LiteralString = """
+UNWIND $rows AS row
+MATCH (:Person {id: row.person})-[r:VISITED {id: row.key}]->(:Family)
+RETURN row.key AS key, r {.date, .note} AS props
+"""
+
+MERGE_VISITS: LiteralString = """
+UNWIND $rows AS row
+MATCH (p:Person {id: row.person})
+MATCH (f:Family {code: row.family})
+MERGE (p)-[r:VISITED {id: row.key}]->(f)
+SET r += row.props, r.source = $load
+"""
+
+# --- the load record -----------------------------------------------------------------------------
+
+RECORD_LOAD: LiteralString = """
+CREATE (l:Load {id: $id})
+SET l += $props
+"""
+
+GET_LOAD: LiteralString = """
+MATCH (l:Load {id: $id})
+RETURN properties(l) AS props
+"""

@@ -1,0 +1,42 @@
+"""What can be wrong with a roster: problems of a cell, a row or a whole file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One reason a row (or a file) cannot be loaded, located as precisely as we can."""
+
+    file: str
+    sheet: str
+    row: int | None
+    column: str
+    value: str
+    code: str
+    zh: str
+    en: str
+
+    @property
+    def reason(self) -> str:
+        return f"{self.zh} / {self.en}"
+
+
+class FileProblem(Exception):
+    """A problem of a whole file (unreadable, wrong encoding, no header row)."""
+
+    def __init__(self, code: str, zh: str, en: str, row: int | None = None) -> None:
+        super().__init__(f"{zh} / {en}")
+        self.code = code
+        self.zh = zh
+        self.en = en
+        self.row = row
+
+
+class LoadRefused(Exception):
+    """Raised when a load is refused: the problems say why; nothing was written."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(f"{len(problems)} problem(s); nothing was written")
+        self.problems = problems

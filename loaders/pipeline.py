@@ -1,0 +1,339 @@
+"""`gridgraph load` end to end: read → validate everything → write in batches → record the load.
+
+All or nothing: every file of the command is read and validated before anything is written;
+one invalid row and the command writes nothing (unless `skip_invalid`). Each file is then
+written in ONE managed transaction (its batches, the complete-roster step and its `(:Load)`
+record together), so a failure part-way — a lost connection, a constraint violation — rolls the
+whole file back and leaves nothing half-written. Files are read twice (validate, then write)
+and only keys are kept in memory in between, so memory stays flat on very large files; files
+up to `CACHE_ROWS` rows keep their parsed records to skip the second read.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from neo4j import Driver, ManagedTransaction
+
+from core.validation import normalise_text
+from loaders import cypher
+from loaders.errors import FileProblem, LoadRefused, Problem
+from loaders.headers import HEADER_SCAN_ROWS, Aliases, Header, detect_header, load_aliases
+from loaders.kinds import KINDS, REQUIRED_FIELDS, Record, RowContext, register
+from loaders.readers import Sheet, open_sheets
+from loaders.registry import Registry, quiet_session
+from loaders.writer import Counts, Roster, WriteOptions, apply_batch, end_missing_appointments
+
+BATCH_ROWS = 2000
+CACHE_ROWS = 200_000
+TOTAL_WORDS = ("合计", "总计", "小计", "total")
+
+Progress = Callable[[str, int, int | None], None]
+"""progress(description, rows done, total rows or None)."""
+
+
+@dataclass
+class LoadOptions:
+    kind: str | None = None
+    sheet: str | None = None
+    encoding: str | None = None
+    dry_run: bool = False
+    skip_invalid: bool = False
+    complete_roster: bool = False
+    aliases: Path | None = None
+    as_of: date | None = None
+    by: str | None = None
+    batch_rows: int = BATCH_ROWS
+
+
+@dataclass
+class Unit:
+    """One sheet of one file with its header, and what validation found in it."""
+
+    path: Path
+    sheet: Sheet
+    header: Header
+    checksum: str
+    rows: int = 0
+    invalid_rows: set[int] = field(default_factory=set)
+    records: list[Record] | None = None
+
+    @property
+    def kind(self) -> str:
+        return self.header.kind
+
+
+@dataclass
+class FileResult:
+    path: Path
+    sheet: str
+    kind: str
+    load_id: str | None
+    rows: int
+    skipped: int
+    counts: Counts
+
+
+@dataclass
+class LoadResult:
+    files: list[FileResult]
+    problems: list[Problem]
+
+    @property
+    def counts(self) -> Counts:
+        total = Counts()
+        for f in self.files:
+            total.merge(f.counts)
+        return total
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _is_blank(cells: list[Any]) -> bool:
+    return all(normalise_text(c) == "" for c in cells)
+
+
+def _is_total(cells: list[Any]) -> bool:
+    first = next((normalise_text(c) for c in cells if normalise_text(c)), "")
+    return first.replace(" ", "").lower() in TOTAL_WORDS
+
+
+def find_units(
+    paths: list[Path], options: LoadOptions, aliases: Aliases
+) -> tuple[list[Unit], list[Problem]]:
+    """Open every file, find each sheet's header and kind; file-level problems are returned."""
+    units: list[Unit] = []
+    problems: list[Problem] = []
+    for path in paths:
+        try:
+            if not path.is_file():
+                raise FileProblem("FILE_MISSING", "文件不存在", "no such file")
+            sheets = open_sheets(path, options.sheet, options.encoding)
+            checksum = sha256_file(path)
+            found = False
+            for sheet in sheets:
+                head = _first_rows(sheet)
+                header = detect_header(head, aliases, REQUIRED_FIELDS, options.kind)
+                if header is None:
+                    continue
+                found = True
+                units.append(Unit(path, sheet, header, checksum))
+            if not found:
+                wanted = f"“{options.kind}”" if options.kind else ""
+                raise FileProblem(
+                    "NO_HEADER",
+                    f"前 {HEADER_SCAN_ROWS} 行中找不到{wanted}表头"
+                    "（请检查列名，或用 --kind 指定类型）",
+                    f"no {options.kind or 'known'} header row in the first "
+                    f"{HEADER_SCAN_ROWS} rows (check the column headings, or give --kind)",
+                )
+        except FileProblem as error:
+            problems.append(
+                Problem(path.name, "", error.row, "", "", error.code, error.zh, error.en)
+            )
+    order = list(KINDS)
+    units.sort(key=lambda u: order.index(u.kind))
+    return units, problems
+
+
+def _first_rows(sheet: Sheet) -> list[tuple[int, list[Any]]]:
+    rows: list[tuple[int, list[Any]]] = []
+    for raw in sheet.rows():
+        rows.append((raw.number, raw.cells))
+        if len(rows) >= HEADER_SCAN_ROWS:
+            break
+    return rows
+
+
+def _data_rows(unit: Unit) -> Iterator[tuple[int, list[Any]]]:
+    for raw in unit.sheet.rows():
+        if raw.number <= unit.header.row or _is_blank(raw.cells) or _is_total(raw.cells):
+            continue
+        yield raw.number, raw.cells
+
+
+def validate_unit(unit: Unit, registry: Registry, progress: Progress | None) -> list[Problem]:
+    """Read every row of a sheet; collect the problems; make its keys known to later files."""
+    problems: list[Problem] = []
+    seen: dict[str, int] = {}
+    kind = KINDS[unit.kind]
+    records: list[Record] | None = []
+    deferred = []
+    file = unit.path.name
+    for number, cells in _data_rows(unit):
+        unit.rows += 1
+        context = RowContext(file, unit.sheet.name, unit.header, number, cells, registry)
+        record = kind.parse(context)
+        if record is not None and record.key in seen:
+            what = "人员" if unit.kind == "people" else "记录"
+            context.fail(
+                "name" if unit.kind == "people" else next(iter(unit.header.columns)),
+                cells[unit.header.columns.get("name", 0)] if cells else "",
+                "DUPLICATE",
+                f"同一{what}在第 {seen[record.key]} 行已出现",
+                f"the same {'person' if unit.kind == 'people' else 'record'} is already in row "
+                f"{seen[record.key]}",
+            )
+        if context.problems:
+            problems.extend(context.problems)
+            unit.invalid_rows.add(number)
+        elif record is not None:
+            seen[record.key] = number
+            register(record, registry)
+            if records is not None:
+                records.append(record)
+                if len(records) > CACHE_ROWS:
+                    records = None
+        deferred.extend(context.deferred)
+        if progress and unit.rows % 5000 == 0:
+            progress(f"checking {file}", unit.rows, None)
+    for item in deferred:
+        known = (
+            item.value in registry.areas
+            if item.label == "Area"
+            else registry.has_unit(item.label, item.value)
+        )
+        if not known:
+            column = (
+                unit.header.heading(item.field) if item.field in unit.header.columns else item.field
+            )
+            problems.append(
+                Problem(
+                    file,
+                    unit.sheet.name,
+                    item.row,
+                    column,
+                    item.value,
+                    "UNKNOWN_REFERENCE",
+                    "图中和本次导入中都没有这个上级",
+                    f"no such {item.label} in the graph or in this load",
+                )
+            )
+            unit.invalid_rows.add(item.row)
+    unit.records = records
+    return problems
+
+
+def _records(unit: Unit, registry: Registry) -> Iterator[Record]:
+    if unit.records is not None:
+        yield from unit.records
+        return
+    kind = KINDS[unit.kind]
+    for number, cells in _data_rows(unit):
+        if number in unit.invalid_rows:
+            continue
+        record = kind.parse(
+            RowContext(unit.path.name, unit.sheet.name, unit.header, number, cells, registry)
+        )
+        if record is not None:
+            yield record
+
+
+def _batches(records: Iterator[Record], size: int) -> Iterator[list[Record]]:
+    batch: list[Record] = []
+    for record in records:
+        batch.append(record)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def load_files(
+    driver: Driver,
+    database: str,
+    paths: list[Path],
+    options: LoadOptions | None = None,
+    progress: Progress | None = None,
+) -> LoadResult:
+    """Validate every file, then (if all is well, or `skip_invalid`) write them, one
+    transaction per file. Raises `LoadRefused` with every problem when nothing was written."""
+    options = options or LoadOptions()
+    aliases = load_aliases(options.aliases)
+    units, problems = find_units(paths, options, aliases)
+    if problems and not options.skip_invalid:
+        raise LoadRefused(problems)
+    needs_persons = any(KINDS[u.kind].needs_persons for u in units)
+    registry = Registry.from_graph(driver, database, needs_persons)
+    for unit in units:
+        problems.extend(validate_unit(unit, registry, progress))
+    if problems and not options.skip_invalid:
+        raise LoadRefused(problems)
+    results = [_write_unit(driver, database, unit, registry, options, progress) for unit in units]
+    return LoadResult(results, problems)
+
+
+def _write_unit(
+    driver: Driver,
+    database: str,
+    unit: Unit,
+    registry: Registry,
+    options: LoadOptions,
+    progress: Progress | None,
+) -> FileResult:
+    at = datetime.now(UTC)
+    load_id = f"L-{at:%Y%m%dT%H%M%S}-{unit.checksum[:8]}-{uuid.uuid4().hex[:6]}"
+    write = WriteOptions(
+        load_id=load_id,
+        as_of=options.as_of or at.date(),
+        dry_run=options.dry_run,
+        complete_roster=options.complete_roster and unit.kind == "people",
+    )
+    valid = unit.rows - len(unit.invalid_rows)
+
+    def work(tx: ManagedTransaction) -> Counts:
+        counts = Counts()
+        roster = Roster()
+        done = 0
+        for batch in _batches(_records(unit, registry), options.batch_rows):
+            counts.merge(apply_batch(tx, unit.kind, batch, write, roster))
+            done += len(batch)
+            if progress:
+                progress(f"loading {unit.path.name}", done, valid)
+        if write.complete_roster:
+            counts.merge(end_missing_appointments(tx, roster, write))
+        if not options.dry_run:
+            props = {
+                "name": unit.path.name,
+                "file": str(unit.path.resolve()),
+                "sheet": unit.sheet.name,
+                "checksum": unit.checksum,
+                "kind": unit.kind,
+                "at": at,
+                "by": options.by or getpass.getuser(),
+                "rows": valid,
+                "skipped": len(unit.invalid_rows),
+                "completeRoster": write.complete_roster,
+                "created": counts.total("created"),
+                "updated": counts.total("updated"),
+                "unchanged": counts.total("unchanged"),
+                "ended": counts.total("ended"),
+            }
+            tx.run(cypher.RECORD_LOAD, id=load_id, props=props).consume()
+        return counts
+
+    with quiet_session(driver, database) as session:
+        counts = session.execute_read(work) if options.dry_run else session.execute_write(work)
+    return FileResult(
+        unit.path,
+        unit.sheet.name,
+        unit.kind,
+        None if options.dry_run else load_id,
+        valid,
+        len(unit.invalid_rows),
+        counts,
+    )

@@ -21,6 +21,7 @@ from strawberry.asgi import GraphQL
 
 from core.database import Database, create_async_driver, create_sync_driver, ping
 from core.errors import DatabaseUnavailable
+from core.gate import GraphQLGate
 from core.migrations import apply_migrations
 from core.observability import AccessLogMiddleware, configure_logging, request_id_var
 from core.settings import Settings
@@ -37,17 +38,27 @@ class GridgraphGraphQL(GraphQL):
         super().__init__(schema, **kwargs)
         self.settings = settings
 
+    async def render_graphql_ide(self, request: Request) -> Response:
+        """GraphiQL, its scripts served by the service when fetched (see core/graphiql.py)."""
+        from starlette.responses import HTMLResponse
+
+        from core.graphiql import offline_html
+
+        return HTMLResponse(offline_html(self.graphql_ide_html))
+
     async def get_context(self, request: Request, response: Response) -> Any:  # type: ignore[override]
-        from core.auth import ANONYMOUS_VIEWER, DEVELOPMENT_VIEWER
+        from core.auth import ANONYMOUS_VIEWER
         from schema.context import Context
 
+        # core.gate.GraphQLGate authenticated the request and left the viewer in its state.
+        viewer = getattr(request.state, "viewer", None) or ANONYMOUS_VIEWER
         return Context(
             request=request,
             response=response,
             settings=self.settings,
             db=Database(request.app.state.driver, self.settings),
             request_id=request_id_var.get(),
-            viewer=DEVELOPMENT_VIEWER if self.settings.dev_mode else ANONYMOUS_VIEWER,
+            viewer=viewer,
         )
 
 
@@ -96,8 +107,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
     routes = [
         Route("/healthz", healthz),
         Route("/readyz", readyz),
-        Mount("/graphql", GridgraphGraphQL(settings)),
+        Mount("/graphql", GraphQLGate(GridgraphGraphQL(settings), settings)),
     ]
+    from core import browser_guide, graphiql
+
+    routes += [*browser_guide.routes(settings), *graphiql.routes()]
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.settings = settings
     app.add_middleware(AccessLogMiddleware)
@@ -105,7 +119,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
 
 def _build_cli() -> typer.Typer:
-    from commands import db, server
+    from commands import db, server, token
 
     app = typer.Typer(
         help="gridgraph: the women's grid sisters-group network as a GraphQL knowledge graph.",
@@ -114,6 +128,11 @@ def _build_cli() -> typer.Typer:
     )
     app.add_typer(server.app, name="neo4j")
     app.add_typer(db.app, name="db")
+    app.add_typer(token.app, name="token")
+    from commands import demo, load
+
+    app.command(name="load")(load.load)
+    app.command(name="demo")(demo.demo)
 
     @app.command()
     def serve(

@@ -13,9 +13,9 @@ from typing import Any, LiteralString, TypeVar
 
 import neo4j
 from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction, Driver, GraphDatabase
-from neo4j.exceptions import ServiceUnavailable, SessionExpired
+from neo4j.exceptions import Neo4jError, ServiceUnavailable, SessionExpired
 
-from core.errors import DatabaseUnavailable
+from core.errors import DatabaseUnavailable, QueryTimeout
 from core.settings import Settings
 
 T = TypeVar("T")
@@ -84,6 +84,14 @@ class Database:
         except UNAVAILABLE as error:
             raise DatabaseUnavailable(
                 "The graph database is not reachable right now; try again shortly."
+            ) from error
+        except Neo4jError as error:
+            if "TransactionTimedOut" not in (error.code or ""):
+                raise
+            raise QueryTimeout(
+                f"The query took longer than {self.timeout:g} s and was cancelled; "
+                "ask for less (smaller pages, fewer nested fields, a narrower filter).",
+                limitSeconds=self.timeout,
             ) from error
 
 

@@ -38,6 +38,12 @@ class DatabaseUnavailable(AppError):
     code = "DATABASE_UNAVAILABLE"
 
 
+class QueryTimeout(AppError):
+    """A Cypher transaction ran past `neo4j_query_timeout` and the server cancelled it."""
+
+    code = "QUERY_TIMEOUT"
+
+
 class Forbidden(AppError):
     code = "FORBIDDEN"
 

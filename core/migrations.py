@@ -76,6 +76,26 @@ MIGRATIONS: tuple[Migration, ...] = (
             "OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}}",
         ),
     ),
+    Migration(
+        id="0004_api_tokens",
+        description="API tokens: unique ids and unique hashes (the per-request look-up)",
+        statements=(
+            "CREATE CONSTRAINT apitoken_id_unique IF NOT EXISTS "
+            "FOR (n:ApiToken) REQUIRE n.id IS UNIQUE",
+            "CREATE CONSTRAINT apitoken_hash_unique IF NOT EXISTS "
+            "FOR (n:ApiToken) REQUIRE n.hash IS UNIQUE",
+        ),
+    ),
+    Migration(
+        id="0005_loader_lookups",
+        description="Keys and indexes the roster loaders need: visit ids, load provenance",
+        statements=(
+            "CREATE CONSTRAINT visited_id_unique IF NOT EXISTS "
+            "FOR ()-[r:VISITED]-() REQUIRE r.id IS UNIQUE",
+            "CREATE INDEX person_source IF NOT EXISTS FOR (n:Person) ON (n.source)",
+            "CREATE INDEX load_at IF NOT EXISTS FOR (n:Load) ON (n.at)",
+        ),
+    ),
 )
 
 CREATE_MIGRATION_CONSTRAINT: LiteralString = (

@@ -52,6 +52,44 @@ class Settings(BaseSettings):
     public_url: str | None = None
     """Where browsers reach this service; defaults to http://host:port."""
 
+    # Authentication (docs/security.md).
+    token_cache_seconds: float = 5.0
+    """How long a token look-up is cached per process; a revocation takes effect within this."""
+    jwt_secret: SecretStr | None = None
+    """Shared key for HS256/384/512 JWTs from an identity provider (GRIDGRAPH_JWT_SECRET)."""
+    jwt_public_key: str | None = None
+    """PEM public key (or a path to one) for RS*/ES*/EdDSA JWTs (GRIDGRAPH_JWT_PUBLIC_KEY)."""
+    jwt_algorithms: list[str] = ["HS256", "RS256", "ES256"]
+    """Algorithms a JWT may be signed with; each must fit the configured key."""
+    jwt_audience: str | None = None
+    """Required `aud` claim, when set."""
+    jwt_issuer: str | None = None
+    """Required `iss` claim, when set."""
+    jwt_role_claim: str = "role"
+    """Claim holding the gridgraph role (viewer, caseworker, editor, admin)."""
+    jwt_area_claim: str = "area"
+    """Claim holding the area code a token is limited to (absent: all areas)."""
+
+    # Limits that keep the service up (docs/security.md).
+    max_query_depth: int = 15
+    """Deepest selection nesting a GraphQL operation may have."""
+    max_aliases: int = 30
+    """Most field aliases a GraphQL document may use."""
+    max_tokens: int = 2000
+    """Most lexical tokens a GraphQL document may have."""
+    max_query_cost: int = 20000
+    """Most nodes an operation may ask for: `first` arguments multiplied down the tree, summed."""
+    default_page_size: int = 20
+    """Page size the cost estimate assumes for a connection queried without `first`."""
+    max_body_bytes: int = 100_000
+    """Largest request body accepted on /graphql (413 beyond)."""
+    rate_limit_per_minute: float = 600.0
+    """Sustained requests per minute per token (or per client address without one); 0: off."""
+    rate_limit_burst: int = 120
+    """Requests a token may make at once before the per-minute rate applies."""
+    introspection: bool = True
+    """Answer schema introspection; turn off in production with GRIDGRAPH_INTROSPECTION=false."""
+
     # The local Neo4j server (used only when NEO4J_URI is unset).
     neo4j_home: Path = PROJECT_ROOT / ".data" / "neo4j"
     neo4j_lib: Path = PROJECT_ROOT / ".data" / "neo4j" / "lib"

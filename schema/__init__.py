@@ -9,13 +9,15 @@ from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
 
 from core.errors import AppError
+from schema.limits import LIMIT_EXTENSIONS
 from schema.system import SystemQuery
+from schema.viewer import ViewerQuery
 
 log = logging.getLogger("gridgraph.graphql")
 
 
 @strawberry.type(description="Read the governance network.")
-class Query(SystemQuery):
+class Query(SystemQuery, ViewerQuery):
     pass
 
 
@@ -45,6 +47,7 @@ schema = GridgraphSchema(
         lambda: MaskErrors(
             should_mask_error=_is_unexpected,
             error_message="Internal server error; quote the request id when reporting it.",
-        )
+        ),
+        *LIMIT_EXTENSIONS,
     ],
 )

@@ -8,22 +8,49 @@ or `GRIDGRAPH_TEST_NEO4J_HOME` / `_BOLT_PORT` / `_HTTP_PORT` to run a second loc
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import secrets
+import time
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 
+import jwt
 import pytest
 from neo4j import Driver
 from starlette.testclient import TestClient
 
+from core.auth import AccessRole
 from core.database import create_sync_driver
 from core.local_neo4j import LocalNeo4j
 from core.migrations import apply_migrations
 from core.settings import PROJECT_ROOT, Settings
+from core.tokens import create_token, delete_token
 
 TEST_HOME = PROJECT_ROOT / ".data" / "neo4j-test"
 
+TEST_JWT_SECRET = secrets.token_urlsafe(48)
+"""The test apps accept HS256 JWTs signed with this (one per test session)."""
+
+
+def make_jwt(role: str = "admin", area: str | None = None, name: str = "test admin") -> str:
+    """A JWT the test apps accept: `role`, optionally limited to `area`, valid for a day.
+
+    The default `client` sends one for an admin, so its authentication needs no graph state
+    (tests may wipe the graph or stop Neo4j).
+    """
+    claims: dict[str, object] = {
+        "sub": name.replace(" ", "-"),
+        "name": name,
+        "role": role,
+        "exp": int(time.time()) + 86400,
+    }
+    if area:
+        claims["area"] = area
+    return jwt.encode(claims, TEST_JWT_SECRET, algorithm="HS256")
+
+
 WIPE_GRAPH = """
 MATCH (n)
-WHERE NOT n:Migration
+WHERE NOT n:Migration AND NOT n:ApiToken
 CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS
 """
 
@@ -39,6 +66,7 @@ def make_test_settings(**overrides: object) -> Settings:
         "neo4j_pagecache": os.environ.get("GRIDGRAPH_TEST_NEO4J_PAGECACHE", "256m"),
         "port": int(os.environ.get("GRIDGRAPH_TEST_PORT", "18000")),
         "log_level": "warning",
+        "jwt_secret": TEST_JWT_SECRET,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[arg-type]
@@ -68,7 +96,7 @@ def driver(settings: Settings, local_server: LocalNeo4j | None) -> Iterator[Driv
 
 
 def wipe_graph(driver: Driver, database: str) -> None:
-    """Delete every node but the migration records (an implicit transaction, in batches)."""
+    """Delete every node but the migration records and API tokens (implicit transaction)."""
     with driver.session(database=database) as session:
         session.run(WIPE_GRAPH).consume()
 
@@ -81,13 +109,47 @@ def empty_graph(driver: Driver, settings: Settings) -> Iterator[Driver]:
     wipe_graph(driver, settings.neo4j_database)
 
 
+def bearer(secret: str) -> dict[str, str]:
+    """The Authorization header for a token."""
+    return {"Authorization": f"Bearer {secret}"}
+
+
 @pytest.fixture
 def client(settings: Settings, driver: Driver) -> Iterator[TestClient]:
-    """The real ASGI app (lifespan included) on the test Neo4j."""
+    """The real ASGI app (lifespan included) on the test Neo4j, authenticated as admin."""
     from main import create_app
 
-    with TestClient(create_app(settings)) as client:
+    with TestClient(create_app(settings), headers=bearer(make_jwt())) as client:
         yield client
+
+
+@pytest.fixture
+def client_as(settings: Settings, driver: Driver) -> Iterator[Callable[..., TestClient]]:
+    """Factory of clients with a fresh token of a role: `client_as("viewer", area="370303")`.
+
+    Extra keyword arguments override settings of that client's app. Tokens are deleted after.
+    """
+    from main import create_app
+
+    created: list[str] = []
+    with ExitStack() as stack:
+
+        def make(role: str, area: str | None = None, **overrides: object) -> TestClient:
+            issued = create_token(
+                driver,
+                settings.neo4j_database,
+                name=f"test {role} {area or 'all'}",
+                role=AccessRole(role),
+                area_code=area,
+            )
+            created.append(issued.record.id)
+            app_settings = make_test_settings(**overrides) if overrides else settings
+            client = TestClient(create_app(app_settings), headers=bearer(issued.secret))
+            return stack.enter_context(client)
+
+        yield make
+    for token_id in created:
+        delete_token(driver, settings.neo4j_database, token_id)
 
 
 def gql(client: TestClient, query: str, variables: dict | None = None, **headers: str) -> dict:

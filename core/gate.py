@@ -1,0 +1,200 @@
+"""The gate in front of /graphql: request size, authentication and the per-caller rate limit.
+
+It runs before Strawberry sees a request, so a refused request costs no parsing, and it answers
+with the HTTP status a client or proxy expects: 413 (body too large), 401 (no or bad token), 429
+(rate limit, with `Retry-After`), 503 (token look-up impossible). Bodies are JSON in the GraphQL
+error shape: `{"errors": [{"message": ..., "extensions": {"code": ...}}]}`.
+
+GET /graphql without a `query` parameter (the GraphiQL page) passes untouched; a GET carrying a
+query is an operation and is checked like a POST. The viewer found here reaches the GraphQL
+context through `scope["state"]["viewer"]` (`request.state.viewer`).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import parse_qs
+
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from core.auth import DEVELOPMENT_VIEWER, Authenticator, Viewer, bearer_credential
+from core.database import Database
+from core.errors import DatabaseUnavailable, Unauthenticated
+from core.ratelimit import RateLimiter, retry_after_header
+from core.settings import Settings
+
+log = logging.getLogger("gridgraph.gate")
+
+MISSING_TOKEN_MESSAGE = (
+    "Authentication required: send 'Authorization: Bearer <token>'. An administrator issues "
+    "tokens with `gridgraph token create`; for local development, run the server with "
+    "GRIDGRAPH_DEV_MODE=true (`make serve` does)."
+)
+
+INTERNAL_MESSAGE = "Internal server error; quote the request id when reporting it."
+
+
+def _error(
+    status: int, message: str, code: str, headers: dict[str, str] | None = None, **details: Any
+) -> JSONResponse:
+    body = {"errors": [{"message": message, "extensions": {"code": code, **details}}]}
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+class GraphQLGate:
+    """ASGI middleware for the GraphQL app; one per application (it holds the caches)."""
+
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        self.app = app
+        self.settings = settings
+        self.authenticator = Authenticator(settings)
+        self.limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        if scope["type"] == "http" and not _is_operation(scope):
+            await self.app(scope, receive, send)  # GraphiQL page, CORS pre-flight, 405s
+            return
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        response = self._check_length(headers)
+        viewer: Viewer | None = None
+        if response is None:
+            viewer, response = await self._authenticate(scope, headers)
+        if response is None and viewer is not None:
+            response = self._rate_limit(scope, viewer)
+        body = b""
+        if response is None and scope["type"] == "http":
+            try:
+                body = await _read_body(receive, self.settings.max_body_bytes)
+            except _BodyTooLarge:
+                response = self._too_large()
+        if response is not None:
+            if scope["type"] == "websocket":
+                await send({"type": "websocket.close", "code": 4401})
+                return
+            await response(scope, receive, send)
+            return
+        scope = {**scope, "state": {**scope.get("state", {}), "viewer": viewer}}
+        if scope["type"] == "websocket":
+            await self.app(scope, receive, send)
+            return
+        await self.app(scope, _replay(body, receive), send)
+
+    def _check_length(self, headers: dict[str, str]) -> JSONResponse | None:
+        length = headers.get("content-length", "")
+        if length.isdigit() and int(length) > self.settings.max_body_bytes:
+            return self._too_large()
+        return None
+
+    def _too_large(self) -> JSONResponse:
+        limit = self.settings.max_body_bytes
+        return _error(
+            413,
+            f"The request body is larger than the limit of {limit} bytes.",
+            "REQUEST_TOO_LARGE",
+            limit=limit,
+        )
+
+    async def _authenticate(
+        self, scope: Scope, headers: dict[str, str]
+    ) -> tuple[Viewer | None, JSONResponse | None]:
+        address = _client_address(scope)
+        wait = self.limiter.waiting(f"failures:{address}")
+        if wait:
+            return None, self._too_many(wait)
+        try:
+            credential = bearer_credential(headers.get("authorization"))
+            if credential is None:
+                if self.settings.dev_mode:
+                    return DEVELOPMENT_VIEWER, None
+                raise Unauthenticated(MISSING_TOKEN_MESSAGE, reason="MISSING")
+            db = Database(scope["app"].state.driver, self.settings)
+            return await self.authenticator.authenticate(credential, db), None
+        except Unauthenticated as error:
+            self.limiter.acquire(f"failures:{address}")
+            challenge = 'Bearer realm="gridgraph"'
+            if error.details.get("reason") != "MISSING":
+                challenge += ', error="invalid_token"'
+            return None, _error(
+                401,
+                error.message,
+                error.code,
+                headers={"WWW-Authenticate": challenge},
+                reason=error.details.get("reason"),
+            )
+        except DatabaseUnavailable as error:
+            log.warning("token look-up failed: %s", error.__cause__ or error)
+            return None, _error(503, error.message, error.code)
+        except Exception:
+            log.exception("token look-up failed unexpectedly")
+            return None, _error(500, INTERNAL_MESSAGE, "INTERNAL_SERVER_ERROR")
+
+    def _rate_limit(self, scope: Scope, viewer: Viewer) -> JSONResponse | None:
+        key = viewer.actor if viewer is not DEVELOPMENT_VIEWER else _client_address(scope)
+        wait = self.limiter.acquire(key)
+        return self._too_many(wait) if wait else None
+
+    def _too_many(self, wait: float) -> JSONResponse:
+        seconds = retry_after_header(wait)
+        return _error(
+            429,
+            f"Too many requests; retry after {seconds} s.",
+            "RATE_LIMITED",
+            headers={"Retry-After": seconds},
+            retryAfter=int(seconds),
+        )
+
+
+def _is_operation(scope: Scope) -> bool:
+    if scope["type"] == "websocket":
+        return True
+    method = scope.get("method", "GET")
+    if method == "POST":
+        return True
+    if method == "GET":
+        query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+        return "query" in query
+    return False
+
+
+def _client_address(scope: Scope) -> str:
+    client = scope.get("client")
+    return f"addr:{client[0]}" if client else "addr:-"
+
+
+async def _read_body(receive: Receive, limit: int) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            break
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            raise _BodyTooLarge
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay

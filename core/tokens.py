@@ -1,0 +1,258 @@
+"""API tokens: issued by the CLI, stored in the graph only as hashes, checked on each request.
+
+A token is `gg_` followed by 43 URL-safe characters (32 random bytes from `secrets`). The graph
+keeps only its SHA-256 as `(:ApiToken {hash})`. A fast hash is right here, unlike for passwords:
+the secret has 256 bits of entropy, so nobody can guess it from the hash however fast they
+hash, and an unsalted digest lets the service find a token by an indexed, unique property in one
+look-up. The `gg_` prefix lets secret scanners and people recognise a leaked token.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, LiteralString
+
+from neo4j import Driver
+
+from core.auth import AccessRole, Viewer
+from core.database import Database
+
+TOKEN_PREFIX = "gg_"
+
+CREATE_TOKEN: LiteralString = """
+CREATE (t:ApiToken {
+  id: $id,
+  name: $name,
+  role: $role,
+  areaCode: $area_code,
+  hash: $hash,
+  createdAt: datetime(),
+  expiresAt: CASE WHEN $expires_days IS NULL THEN null
+                  ELSE datetime() + duration({days: $expires_days}) END
+})
+RETURN t.id AS id, t.name AS name, t.role AS role, t.areaCode AS areaCode,
+       t.createdAt AS createdAt, t.expiresAt AS expiresAt, t.revokedAt AS revokedAt,
+       t.lastUsedAt AS lastUsedAt
+"""
+
+LIST_TOKENS: LiteralString = """
+MATCH (t:ApiToken)
+RETURN t.id AS id, t.name AS name, t.role AS role, t.areaCode AS areaCode,
+       t.createdAt AS createdAt, t.expiresAt AS expiresAt, t.revokedAt AS revokedAt,
+       t.lastUsedAt AS lastUsedAt
+ORDER BY t.createdAt, t.id
+"""
+
+REVOKE_TOKEN: LiteralString = """
+MATCH (t:ApiToken {id: $id})
+SET t.revokedAt = coalesce(t.revokedAt, datetime())
+RETURN t.id AS id, t.name AS name, t.role AS role, t.areaCode AS areaCode,
+       t.createdAt AS createdAt, t.expiresAt AS expiresAt, t.revokedAt AS revokedAt,
+       t.lastUsedAt AS lastUsedAt
+"""
+
+DELETE_TOKEN: LiteralString = """
+MATCH (t:ApiToken {id: $id})
+DETACH DELETE t
+"""
+
+FIND_AREA: LiteralString = """
+MATCH (a:Area {code: $code})
+RETURN a.code AS code
+"""
+
+# Marks the token used (at most once per cache period per process) and returns it.
+USE_TOKEN: LiteralString = """
+MATCH (t:ApiToken {hash: $hash})
+SET t.lastUsedAt = CASE
+  WHEN t.revokedAt IS NULL AND (t.expiresAt IS NULL OR t.expiresAt > datetime()) THEN datetime()
+  ELSE t.lastUsedAt
+END
+RETURN t.id AS id, t.name AS name, t.role AS role, t.areaCode AS areaCode,
+       t.revokedAt IS NOT NULL AS revoked,
+       t.expiresAt IS NOT NULL AND t.expiresAt <= datetime() AS expired
+"""
+
+
+@dataclass(frozen=True)
+class TokenRecord:
+    """A token as `token list` shows it (never the secret, never the hash)."""
+
+    id: str
+    name: str
+    role: AccessRole
+    area_code: str | None
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+    last_used_at: datetime | None
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> TokenRecord:
+        return cls(
+            id=row["id"],
+            name=row["name"],
+            role=AccessRole(row["role"]),
+            area_code=row["areaCode"],
+            created_at=_native(row["createdAt"]),  # type: ignore[arg-type]
+            expires_at=_native(row["expiresAt"]),
+            revoked_at=_native(row["revokedAt"]),
+            last_used_at=_native(row["lastUsedAt"]),
+        )
+
+    @property
+    def status(self) -> str:
+        """`active`, `revoked` or `expired`."""
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at is not None and self.expires_at <= datetime.now(UTC):
+            return "expired"
+        return "active"
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    """A freshly created token: `secret` is shown once and never stored."""
+
+    secret: str
+    record: TokenRecord
+
+
+def _native(value: Any) -> datetime | None:
+    return value.to_native() if value is not None else None
+
+
+def hash_token(secret: str) -> str:
+    """Hex SHA-256 of the whole token string (what the graph stores and looks up)."""
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def new_secret() -> str:
+    return TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
+def looks_like_api_token(value: str) -> bool:
+    return value.startswith(TOKEN_PREFIX)
+
+
+def create_token(
+    driver: Driver,
+    database: str,
+    *,
+    name: str,
+    role: AccessRole,
+    area_code: str | None = None,
+    expires_days: int | None = None,
+    secret: str | None = None,
+    token_id: str | None = None,
+) -> IssuedToken:
+    """Create a token; return its secret (shown once) and record.
+
+    `secret` and `token_id` are for test set-ups that need a stable token; the CLI never passes
+    them.
+    """
+    if not name.strip():
+        raise ValueError("a token needs a name that says who or what uses it")
+    if expires_days is not None and expires_days <= 0:
+        raise ValueError("--expires must be a positive number of days")
+    secret = secret or new_secret()
+    records, _, _ = driver.execute_query(
+        CREATE_TOKEN,
+        id=token_id or uuid.uuid4().hex[:12],
+        name=name.strip(),
+        role=AccessRole(role).value,
+        area_code=area_code,
+        hash=hash_token(secret),
+        expires_days=expires_days,
+        database_=database,
+    )
+    return IssuedToken(secret=secret, record=TokenRecord.from_row(records[0].data()))
+
+
+def list_tokens(driver: Driver, database: str) -> list[TokenRecord]:
+    """Every token, oldest first, revoked and expired ones included."""
+    records, _, _ = driver.execute_query(LIST_TOKENS, database_=database)
+    return [TokenRecord.from_row(record.data()) for record in records]
+
+
+def revoke_token(driver: Driver, database: str, token_id: str) -> TokenRecord | None:
+    """Revoke a token (idempotent; the first revocation time is kept). None: no such token."""
+    records, _, _ = driver.execute_query(REVOKE_TOKEN, id=token_id, database_=database)
+    return TokenRecord.from_row(records[0].data()) if records else None
+
+
+def delete_token(driver: Driver, database: str, token_id: str) -> None:
+    """Remove a token node (tests clean up with this; operators revoke instead)."""
+    driver.execute_query(DELETE_TOKEN, id=token_id, database_=database)
+
+
+def area_exists(driver: Driver, database: str, code: str) -> bool:
+    records, _, _ = driver.execute_query(FIND_AREA, code=code, database_=database)
+    return bool(records)
+
+
+@dataclass(frozen=True)
+class TokenCheck:
+    """Outcome of looking a presented token up: a viewer, or why there is none."""
+
+    viewer: Viewer | None
+    reason: str | None = None
+
+
+async def check_token(db: Database, secret: str) -> TokenCheck:
+    """Find the token whose hash matches `secret`; refuse unknown, revoked and expired ones."""
+    rows = await db.write(USE_TOKEN, hash=hash_token(secret))
+    if not rows:
+        return TokenCheck(None, "The token is not known to this service.")
+    row = rows[0]
+    if row["revoked"]:
+        return TokenCheck(None, f"The token '{row['name']}' has been revoked.")
+    if row["expired"]:
+        return TokenCheck(None, f"The token '{row['name']}' has expired.")
+    return TokenCheck(
+        Viewer(
+            name=row["name"],
+            role=AccessRole(row["role"]),
+            area_code=row["areaCode"],
+            token_id=row["id"],
+        )
+    )
+
+
+def expiry_after(days: int | None) -> datetime | None:
+    """When a token created now with `--expires days` stops working (for messages)."""
+    return datetime.now(UTC) + timedelta(days=days) if days else None
+
+
+ENSURE_TOKEN: LiteralString = """
+MERGE (t:ApiToken {id: $id})
+ON CREATE SET t.createdAt = datetime()
+SET t.name = $name, t.role = $role, t.areaCode = $area_code, t.hash = $hash,
+    t.revokedAt = null, t.expiresAt = null
+"""
+
+
+def ensure_token(
+    driver: Driver,
+    database: str,
+    *,
+    token_id: str,
+    secret: str,
+    name: str,
+    role: AccessRole,
+    area_code: str | None = None,
+) -> None:
+    """Make a token with a known id and secret exist and work (idempotent; test set-ups)."""
+    driver.execute_query(
+        ENSURE_TOKEN,
+        id=token_id,
+        name=name,
+        role=AccessRole(role).value,
+        area_code=area_code,
+        hash=hash_token(secret),
+        database_=database,
+    )

@@ -96,6 +96,17 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX load_at IF NOT EXISTS FOR (n:Load) ON (n.at)",
         ),
     ),
+    Migration(
+        id="0006_audit_entries",
+        description="Audit log: unique entry ids; look-ups by time, target and actor",
+        statements=(
+            "CREATE CONSTRAINT auditentry_id_unique IF NOT EXISTS "
+            "FOR (n:AuditEntry) REQUIRE n.id IS UNIQUE",
+            "CREATE INDEX auditentry_at IF NOT EXISTS FOR (n:AuditEntry) ON (n.at)",
+            "CREATE INDEX auditentry_target IF NOT EXISTS FOR (n:AuditEntry) ON (n.target)",
+            "CREATE INDEX auditentry_actor IF NOT EXISTS FOR (n:AuditEntry) ON (n.actor)",
+        ),
+    ),
 )
 
 CREATE_MIGRATION_CONSTRAINT: LiteralString = (

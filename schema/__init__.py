@@ -9,15 +9,51 @@ from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
 
 from core.errors import AppError
+from schema.activity import ActivityQuery
+from schema.area import AreaQuery
+from schema.brand import BrandQuery
+from schema.case import CaseQuery
+from schema.council import CouncilQuery
+from schema.department import DepartmentQuery
+from schema.family import FamilyQuery
+from schema.federation import FederationQuery
+from schema.grid import GridQuery
 from schema.limits import LIMIT_EXTENSIONS
+from schema.network import NetworkQuery
+from schema.node import NodeQuery
+from schema.person import PersonQuery
+from schema.project import ProjectQuery
+from schema.search import SearchQuery
+from schema.sisters_group import SistersGroupQuery
 from schema.system import SystemQuery
+from schema.tracing import RoundTripTrace
+from schema.venue import VenueQuery
 from schema.viewer import ViewerQuery
 
 log = logging.getLogger("gridgraph.graphql")
 
 
 @strawberry.type(description="Read the governance network.")
-class Query(SystemQuery, ViewerQuery):
+class Query(
+    NodeQuery,
+    AreaQuery,
+    GridQuery,
+    PersonQuery,
+    FederationQuery,
+    SistersGroupQuery,
+    CouncilQuery,
+    DepartmentQuery,
+    VenueQuery,
+    BrandQuery,
+    ProjectQuery,
+    ActivityQuery,
+    FamilyQuery,
+    CaseQuery,
+    SearchQuery,
+    NetworkQuery,
+    SystemQuery,
+    ViewerQuery,
+):
     pass
 
 
@@ -49,5 +85,6 @@ schema = GridgraphSchema(
             error_message="Internal server error; quote the request id when reporting it.",
         ),
         *LIMIT_EXTENSIONS,
+        RoundTripTrace,
     ],
 )

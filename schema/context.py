@@ -11,6 +11,8 @@ from starlette.responses import Response
 from core.auth import ANONYMOUS_VIEWER, Viewer
 from core.database import Database
 from core.settings import Settings
+from resolvers.dataloaders import Loaders
+from resolvers.scope import scope_of
 
 
 @dataclass
@@ -22,3 +24,10 @@ class Context:
     request_id: str
     viewer: Viewer = ANONYMOUS_VIEWER
     extras: dict[str, Any] = field(default_factory=dict)
+    loaders: Loaders = field(default=None)  # type: ignore[assignment]
+    """The request's DataLoaders, bound to `db` and the viewer's area scope."""
+
+    def __post_init__(self) -> None:
+        # Built here rather than by each caller, so it always matches the viewer passed in.
+        if self.loaders is None:
+            self.loaders = Loaders(self.db, scope_of(self.viewer))

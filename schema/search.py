@@ -1,0 +1,72 @@
+"""`search(text:)`: one box for people, places, venues, brands and organisations."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import strawberry
+from strawberry.types import Info
+
+from resolvers import search as resolvers
+from schema.common import scope
+from schema.context import Context
+from schema.node import Node, load_node, to_global_id
+
+
+@strawberry.enum(description="What to search.")
+class SearchKind(Enum):
+    PERSON = strawberry.enum_value("Person", description="人员 — people")
+    AREA = strawberry.enum_value("Area", description="地区 — areas (places)")
+    GRID = strawberry.enum_value("Grid", description="网格 — grids")
+    VENUE = strawberry.enum_value("Venue", description="阵地 — venues")
+    SERVICE_BRAND = strawberry.enum_value("ServiceBrand", description="品牌 — brands")
+    PROJECT = strawberry.enum_value("Project", description="项目 — projects")
+    SISTERS_GROUP = strawberry.enum_value("SistersGroup", description="姊妹团 — sisters groups")
+    COUNCIL = strawberry.enum_value("Council", description="议事会 — women's councils")
+    FEDERATION = strawberry.enum_value("Federation", description="妇联 — federations")
+    DEPARTMENT = strawberry.enum_value("Department", description="部门 — departments")
+    ACTIVITY = strawberry.enum_value("Activity", description="活动 — activities")
+
+
+@strawberry.type(description="One search result.")
+class SearchHit:
+    id: strawberry.ID = strawberry.field(description="Global ID of the node found.")
+    type: str = strawberry.field(description="GraphQL type of the node, e.g. Area.")
+    name: str = strawberry.field(description="Its name or title.")
+    score: float = strawberry.field(
+        description="Rank: 3 exact name, 2 prefix, 1 substring, below 1 full-text only."
+    )
+    key: strawberry.Private[str]
+
+    @strawberry.field(description="The node found.")
+    async def node(self, info: Info[Context, None]) -> Node | None:
+        return await load_node(info, self.type, self.key)
+
+
+@strawberry.type
+class SearchQuery:
+    @strawberry.field(
+        description="Find people, places, grids, venues, brands and organisations by a name "
+        "fragment (one character is enough: 秀, 柳毅), best first. Names only: never ID or "
+        "phone numbers."
+    )
+    async def search(
+        self,
+        info: Info[Context, None],
+        text: str,
+        kinds: list[SearchKind] | None = None,
+        first: int = 20,
+    ) -> list[SearchHit]:
+        hits = await resolvers.search(
+            info.context.db,
+            scope(info),
+            text,
+            labels=[k.value for k in kinds] if kinds else None,
+            limit=first,
+        )
+        return [
+            SearchHit(
+                id=to_global_id(h.label, h.key), type=h.label, name=h.name, score=h.score, key=h.key
+            )
+            for h in hits
+        ]

@@ -1,0 +1,121 @@
+"""Venues (阵地) and `venues(...)`."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import Enum
+
+import strawberry
+from strawberry.types import Info
+
+from core.model import Label
+from resolvers import venue as resolvers
+from resolvers.pagination import PageRequest
+from resolvers.rows import Row
+from schema.common import scope
+from schema.connection import Connection, connection
+from schema.context import Context
+from schema.node import Node, load_node, to_global_id
+from schema.refs import AppointmentRef, AreaRef, ServiceBrandRef
+
+
+@strawberry.enum(description="What a venue (阵地) is.")
+class VenueKind(Enum):
+    GOVERNANCE_CENTRE = strawberry.enum_value(
+        "GOVERNANCE_CENTRE", description="综治中心 — comprehensive governance centre"
+    )
+    COUNSELLING_CENTRE = strawberry.enum_value(
+        "COUNSELLING_CENTRE", description="婚姻家庭辅导中心 — marriage & family counselling centre"
+    )
+    RIGHTS_CENTRE_12338 = strawberry.enum_value(
+        "RIGHTS_CENTRE_12338", description="12338妇联维权服务中心 — women's-rights service centre"
+    )
+    MEDIATION_ROOM = strawberry.enum_value("MEDIATION_ROOM", description="调解室 — mediation room")
+    MARRIAGE_REGISTRY = strawberry.enum_value(
+        "MARRIAGE_REGISTRY", description="婚姻登记处 — marriage registry"
+    )
+    OUTREACH_STATION = strawberry.enum_value(
+        "OUTREACH_STATION", description="宣讲微站 — outreach micro-station"
+    )
+    COUNCIL_ROOM = strawberry.enum_value("COUNCIL_ROOM", description="议事室 — council room")
+    OTHER = strawberry.enum_value("OTHER", description="其他 — a kind this API does not know yet")
+
+
+def venue_kind(value: str | None) -> VenueKind:
+    """The enum value of a stored kind; unknown kinds read as OTHER."""
+    try:
+        return VenueKind(value)
+    except ValueError:
+        return VenueKind.OTHER
+
+
+@strawberry.type(description="A geographic position (WGS 84).")
+class Location:
+    latitude: float = strawberry.field(description="Degrees north.")
+    longitude: float = strawberry.field(description="Degrees east.")
+
+
+@strawberry.type(description="A venue (阵地) where the network works.")
+class Venue(Node):
+    code: str = strawberry.field(description="Natural key of the venue.")
+    name: str = strawberry.field(description="Name, e.g. 淄川区婚姻登记处.")
+    kind: VenueKind = strawberry.field(description="What the venue is.")
+    address: str | None = strawberry.field(description="Street address, when known.")
+    location: Location | None = strawberry.field(description="Position, when known.")
+    area_code: strawberry.Private[str | None]
+    brand_code: strawberry.Private[str | None]
+
+    @classmethod
+    def from_row(cls, row: Row) -> Venue:
+        loc = row.get("location")
+        return cls(
+            id=to_global_id("Venue", row["code"]),
+            code=row["code"],
+            name=row.get("name") or row["code"],
+            kind=venue_kind(row.get("kind")),
+            address=row.get("address"),
+            location=Location(latitude=loc["latitude"], longitude=loc["longitude"])
+            if isinstance(loc, dict)
+            else None,
+            area_code=row.get("areaCode"),
+            brand_code=row.get("brandCode"),
+        )
+
+    @strawberry.field(description="The area the venue is in.")
+    async def area(self, info: Info[Context, None]) -> AreaRef | None:
+        return await load_node(info, Label.AREA, self.area_code)
+
+    @strawberry.field(description="The brand the venue works under (e.g. 马明调解室), if any.")
+    async def brand(self, info: Info[Context, None]) -> ServiceBrandRef | None:
+        return await load_node(info, Label.SERVICE_BRAND, self.brand_code)
+
+    @strawberry.field(description="Volunteers (e.g. marriage-mediation volunteers) at the venue.")
+    async def volunteers(
+        self, info: Info[Context, None], as_of: date | None = None
+    ) -> list[AppointmentRef]:
+        from schema.person import unit_appointments
+
+        return await unit_appointments(info, "Venue", self.code, as_of, None)
+
+
+@strawberry.type
+class VenueQuery:
+    @strawberry.field(description="Venues by code, filtered by area subtree, kind, name fragment.")
+    async def venues(
+        self,
+        info: Info[Context, None],
+        area_code: str | None = None,
+        kind: VenueKind | None = None,
+        name_contains: str | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Venue]:
+        page = await resolvers.list_venues(
+            info.context.db,
+            scope(info),
+            PageRequest.of("Venue", first, after),
+            area_code=area_code,
+            kind=kind.value if kind else None,
+            name_contains=name_contains,
+        )
+        return connection(page, Venue.from_row)

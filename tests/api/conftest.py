@@ -1,0 +1,73 @@
+"""API tests: the fixture graph (loaded once for tests/api), the app in development mode
+(admin viewer), and a way to run a document as any other viewer."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from neo4j import Driver
+from starlette.testclient import TestClient
+
+from core.auth import Viewer
+from core.database import Database, create_async_driver
+from core.settings import Settings
+from tests.api.graph import CREATE_FIXTURE_GRAPH
+from tests.conftest import gql, make_test_settings, wipe_graph
+
+
+@pytest.fixture(scope="package")
+def graph(driver: Driver, settings: Settings) -> Iterator[Driver]:
+    """The fixture graph of tests/api/graph.py, loaded once and wiped afterwards."""
+    wipe_graph(driver, settings.neo4j_database)
+    driver.execute_query(CREATE_FIXTURE_GRAPH, database_=settings.neo4j_database)
+    driver.execute_query("CALL db.awaitIndexes(60)", database_=settings.neo4j_database)
+    yield driver
+    wipe_graph(driver, settings.neo4j_database)
+
+
+@pytest.fixture(scope="package")
+def api(graph: Driver) -> Iterator[TestClient]:
+    """The real app in development mode (requests act as an admin) on the fixture graph."""
+    from main import create_app
+
+    with TestClient(create_app(make_test_settings(dev_mode=True))) as client:
+        yield client
+
+
+def query(client: TestClient, document: str, variables: dict | None = None, **headers: str) -> Any:
+    """POST a document; assert it has no errors; return `data`."""
+    body = gql(client, document, variables, **headers)
+    assert "errors" not in body, body["errors"]
+    return body["data"]
+
+
+def run_as(
+    settings: Settings, viewer: Viewer, document: str, variables: dict | None = None
+) -> dict[str, Any]:
+    """Execute a document through the schema as `viewer`; return {data, errors}."""
+    from schema import schema
+    from schema.context import Context
+
+    async def execute() -> dict[str, Any]:
+        driver = create_async_driver(settings)
+        try:
+            context = Context(
+                request=None,  # type: ignore[arg-type]
+                response=None,
+                settings=settings,
+                db=Database(driver, settings),
+                request_id="test",
+                viewer=viewer,
+            )
+            result = await schema.execute(
+                document, variable_values=variables, context_value=context
+            )
+        finally:
+            await driver.close()
+        errors = [{"message": e.message, **(e.extensions or {})} for e in result.errors or []]
+        return {"data": result.data, "errors": errors}
+
+    return asyncio.run(execute())

@@ -29,6 +29,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 serve: install
+	$(BIN)/python -m core.graphiql
 	GRIDGRAPH_DEV_MODE=true $(BIN)/gridgraph neo4j start
 	$(BIN)/gridgraph db migrate
 	@$(BIN)/python -c 'import commands.demo' 2>/dev/null && $(BIN)/gridgraph demo --if-empty || true
@@ -36,6 +37,8 @@ serve: install
 	GRIDGRAPH_DEV_MODE=true $(BIN)/gridgraph serve
 
 test: install
+	scripts/ensure-chromium
+	$(BIN)/python -m core.graphiql
 	$(TEST_ENV) $(BIN)/gridgraph neo4j start
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
 

@@ -59,7 +59,10 @@ class Loaders:
         for label, key in keys:
             by_label[label].append(key)
         rows = await self.db.read(GET_NODES_BY_KEYS, keys=dict(by_label), scope=self.scope)
-        found = {(row["label"], row["key"]): native(row["row"]) for row in rows}
+        found = {
+            (row["label"], row["key"]): {**native(row["row"]), "_element": row["element"]}
+            for row in rows
+        }
         return [found.get(key) for key in keys]
 
     def related(self, spec: Related) -> DataLoader[Hashable, Any]:

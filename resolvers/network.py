@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any, LiteralString
 
 from core.database import Database
-from core.model import FEDERATION_EXECUTIVE_ROLES, GRID_WORKER_ROLES, NATURAL_KEYS, Label
+from core.model import FEDERATION_EXECUTIVE_ROLES, GRID_WORKER_ROLES, Label
 from resolvers.dataloaders import EACH_KEY, Related
 from resolvers.pagination import Page, PageRequest, fetch_page, page_tail
 from resolvers.rows import APPOINTMENT_TYPES, ROW, native, primary_label
@@ -197,26 +197,11 @@ RETURN i, {code: a.code, membersByRole: membersByRole, sistersGroupMembers: sist
 """Keys `(area code, as-of date)`: counts over the area's whole subtree."""
 
 
-def _match_endpoint(side: LiteralString) -> LiteralString:
-    """A subquery returning node `n` of label `$<side>_label` and key `$<side>_key`."""
-    branches = [
-        f"  MATCH (n:{label.value} {{{NATURAL_KEYS[label]}: ${side}_key}}) "
-        f"WHERE ${side}_label = '{label.value}' RETURN n"
-        for label in ROW
-    ]
-    return "CALL () {\n" + "\n  UNION\n".join(branches) + "\n}\n"  # type: ignore[return-value]
-
-
 FIND_PATH: LiteralString = (
-    _match_endpoint("from")
-    + "WITH n AS a\n"
-    + _match_endpoint("to")
-    + "WITH a, n AS b\nWHERE "
-    + in_scope("a")
-    + " AND "
-    + in_scope("b")
-    + f"""
-MATCH p = shortestPath((a)-[*..{MAX_PATH_HOPS}]-(b))
+    """MATCH (a), (b)
+WHERE elementId(a) = $from_element AND elementId(b) = $to_element
+"""
+    + f"""MATCH p = shortestPath((a)-[*..{MAX_PATH_HOPS}]-(b))
 WHERE all(r IN relationships(p) WHERE $categories OR type(r) <> 'CLASSIFIED_AS')
   AND all(x IN nodes(p) WHERE NOT x:Load AND NOT x:Migration AND """
     + in_scope("x")
@@ -226,7 +211,7 @@ RETURN [x IN nodes(p) | {element: elementId(x), labels: labels(x),
   [r IN relationships(p) | {type: type(r), start: elementId(startNode(r)),
     end: elementId(endNode(r)), properties: properties(r)}] AS relationships"""
 )  # type: ignore[assignment]
-"""The shortest connection (≤ 8 hops) between two nodes given by label and natural key; family
+"""The shortest connection (≤ 8 hops) between two nodes given by element id; family
 classifications are skipped unless `$categories`, nodes outside `$scope` are avoided."""
 
 
@@ -297,18 +282,17 @@ async def find_path(
     db: Database,
     scope: str | None,
     *,
-    source: tuple[str, str],
-    target: tuple[str, str],
+    source: str,
+    target: str,
     categories: bool,
 ) -> PathResult | None:
-    """The shortest path between two nodes, or None when there is none within 8 hops."""
+    """The shortest path between two nodes (element ids of this request's node rows), or None
+    when there is none within 8 hops."""
     rows = await db.read(
         FIND_PATH,
         scope=scope,
-        from_label=source[0],
-        from_key=source[1],
-        to_label=target[0],
-        to_key=target[1],
+        from_element=source,
+        to_element=target,
         categories=categories,
     )
     if not rows:

@@ -27,9 +27,9 @@ ROW: dict[Label, LiteralString] = {
     Label.AREA: "n {.*, parentCode: " + _first("(n)-[:PART_OF]->(fk_:Area)", "fk_.code") + "}",
     Label.GRID: "n {.*, communityCode: " + _first("(n)-[:IN]->(fk_:Area)", "fk_.code") + "}",
     Label.BUILDING: "n {.*, gridCode: " + _first("(n)-[:IN]->(fk_:Grid)", "fk_.code") + "}",
-    Label.PERSON: "n {.id, .name, .gender, .ethnicity, .birthDate, .idNumber, .phone,"
-    " .politicalStatus, .partyMember, .education, .employer, .synthetic, .source,"
-    " residenceCode: " + _first("(n)-[:LIVES_IN]->(fk_:Area)", "fk_.code") + "}",
+    Label.PERSON: "n {.*, idNumberHash: null, residenceCode: "
+    + _first("(n)-[:LIVES_IN]->(fk_:Area)", "fk_.code")
+    + "}",
     Label.FEDERATION: "n {.*, areaCode: " + _first("(n)-[:IN]->(fk_:Area)", "fk_.code") + "}",
     Label.SISTERS_GROUP: "n {.*, areaCode: "
     + _first("(n)-[:IN]->(fk_:Area)", "fk_.code")
@@ -63,9 +63,7 @@ ROW: dict[Label, LiteralString] = {
     + _first("(n)<-[:RUNS]-(fk_:Federation)", "fk_.code")
     + "}",
     Label.ACTIVITY: "n {.*, venueCode: " + _first("(n)-[:HELD_AT]->(fk_:Venue)", "fk_.code") + "}",
-    Label.FAMILY: "n {.code, .name, .members, .address, gridCode: "
-    + _first("(n)-[:IN]->(fk_:Grid)", "fk_.code")
-    + "}",
+    Label.FAMILY: "n {.*, gridCode: " + _first("(n)-[:IN]->(fk_:Grid)", "fk_.code") + "}",
     Label.SCHEME: "n {.*}",
     Label.CATEGORY: "n {.*, schemeCode: "
     + _first("(n)-[:IN_SCHEME]->(fk_:ClassificationScheme)", "fk_.code")
@@ -88,16 +86,19 @@ def _node_branch(label: Label) -> LiteralString:
     return (
         f"UNWIND coalesce($keys.{label.value}, []) AS key\n"
         f"MATCH (n:{label.value} {{{key}: key}})\n"
-        f"WHERE {in_scope('n')}\n"
-        f"RETURN '{label.value}' AS label, key, {ROW[label]} AS row"
+        f"RETURN '{label.value}' AS label, key, n, {ROW[label]} AS row"
     )  # type: ignore[return-value]
 
 
 GET_NODES_BY_KEYS: LiteralString = (
-    "CALL () {\n" + "\nUNION ALL\n".join(_node_branch(label) for label in ROW) + "\n}\n"
-    "RETURN label, key, row"
+    "CALL () {\n"
+    + "\nUNION ALL\n".join(_node_branch(label) for label in ROW)
+    + "\n}\nWITH label, key, n, row\nWHERE "
+    + in_scope("n")
+    + "\nRETURN label, key, row, elementId(n) AS element"
 )  # type: ignore[assignment]
-"""Every node of `$keys` ({label: [key, ...]}) visible under `$scope`, in one round trip."""
+"""Every node of `$keys` ({label: [key, ...]}) visible under `$scope`, in one round trip; rows
+carry `_element`, the node's element id for follow-up queries in the same request."""
 
 IN_FORCE: LiteralString = (
     "(r.since IS NULL OR r.since <= $as_of) AND (r.until IS NULL OR r.until >= $as_of)"

@@ -19,7 +19,7 @@ from schema.area import Area
 from schema.common import as_of_or_today, scope
 from schema.connection import Connection, connection
 from schema.context import Context
-from schema.node import Node, from_global_id, load_node, require_node, to_global_id
+from schema.node import Node, from_global_id, load_node, load_row, to_global_id
 from schema.person import Appointment, Person, Role, person_appointments
 
 
@@ -337,18 +337,28 @@ class NetworkQuery:
                 f"`maxHops` must be between 1 and {resolvers.MAX_PATH_HOPS}.", argument="maxHops"
             )
         source, target = from_global_id(from_), from_global_id(to)
+        rows = await asyncio.gather(load_row(info, *source), load_row(info, *target))
+        for (type_name, key), row in zip((source, target), rows, strict=True):
+            if row is None:
+                raise NotFound(f"No {type_name} with key {key!r}.", type=type_name, key=key)
         if source == target:
-            found = await require_node(info, *source)
             return Path(
                 length=0,
-                nodes=[PathNode(id=found.id, type=source[0], key=source[1], caption=None)],
+                nodes=[
+                    PathNode(
+                        id=to_global_id(*source),
+                        type=source[0],
+                        key=source[1],
+                        caption=rows[0].get("name") or rows[0].get("title"),
+                    )
+                ],
                 relationships=[],
             )
         result = await resolvers.find_path(
             info.context.db,
             scope(info),
-            source=source,
-            target=target,
+            source=rows[0]["_element"],
+            target=rows[1]["_element"],
             categories=info.context.viewer.sees_family_categories,
         )
         if result is None or len(result.relationships) > hops:

@@ -2,7 +2,8 @@
 
 GraphiQL on the service (served by uvicorn on the test port) runs a query and shows the result;
 Neo4j Browser on the test Neo4j logs in, applies the style sheet (its post-connect command),
-draws styled nodes, and plays the gridgraph guide. Screenshots go to docs/img/.
+draws styled nodes, and plays the gridgraph guide. Screenshots go to .data/screenshots/, or to
+docs/img/ with GRIDGRAPH_UPDATE_SCREENSHOTS=1.
 `scripts/ensure-chromium` (run by `make test`) installs Chromium and the CJK fonts.
 """
 
@@ -36,7 +37,12 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-SCREENSHOTS = PROJECT_ROOT / "docs" / "img"
+# Screenshots go to .data/screenshots; GRIDGRAPH_UPDATE_SCREENSHOTS=1 refreshes docs/img.
+SCREENSHOTS = (
+    PROJECT_ROOT / "docs" / "img"
+    if os.environ.get("GRIDGRAPH_UPDATE_SCREENSHOTS") == "1"
+    else PROJECT_ROOT / ".data" / "screenshots"
+)
 TIMEOUT_MS = 60_000
 
 GRAPHIQL_QUERY = "{\n  serverInfo {\n    database\n    version\n    edition\n  }\n}\n"
@@ -45,6 +51,7 @@ GRAPHIQL_QUERY = "{\n  serverInfo {\n    database\n    version\n    edition\n  }
 @pytest.fixture(scope="module")
 def chromium() -> Iterator[object]:
     """A Playwright Chromium (Debian's binary; Playwright never downloads one here)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     if not Path(CHROMIUM).exists():
         message = f"{CHROMIUM} is missing: run scripts/ensure-chromium (make test does)"
         if os.environ.get("CI"):

@@ -77,10 +77,12 @@ class Settings(BaseSettings):
     """Most field aliases a GraphQL document may use."""
     max_tokens: int = 2000
     """Most lexical tokens a GraphQL document may have."""
-    max_query_cost: int = 20000
+    max_query_cost: int = 50000
     """Most nodes an operation may ask for: `first` arguments multiplied down the tree, summed."""
     default_page_size: int = 20
     """Page size the cost estimate assumes for a connection queried without `first`."""
+    cost_list_size: int = 10
+    """Nodes the cost estimate assumes per parent for a nested list without `first`."""
     max_body_bytes: int = 100_000
     """Largest request body accepted on /graphql (413 beyond)."""
     rate_limit_per_minute: float = 600.0

@@ -11,7 +11,9 @@ limit is a parser option (`max_lexical_tokens`, the successor of the option Stra
 The cost estimate follows GitHub's node limit: each field with a `first` argument (a connection)
 may return `first` nodes for each of its parents, so its nodes are the product of the `first`
 arguments from the root down to it (the default page size when `first` is omitted); the cost of
-an operation is the sum over its connections.
+an operation is the sum over its connections. Nested lists of objects without `first` (a grid's
+`families`, an area's `children`) are unbounded, so each counts as `cost_list_size` nodes per
+parent; the `edges`/`nodes` lists of a connection are its page and do not count again.
 """
 
 from __future__ import annotations
@@ -34,6 +36,9 @@ from graphql import (
     ValidationRule,
     VariableNode,
     get_named_type,
+    get_nullable_type,
+    is_composite_type,
+    is_list_type,
 )
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import SchemaExtension
@@ -80,6 +85,7 @@ def estimate_cost(
     operation: OperationDefinitionNode,
     variables: dict[str, Any],
     default_page_size: int,
+    list_size: int,
 ) -> int:
     """Nodes `operation` may fetch: page sizes multiplied down the tree, summed."""
     fragments = {
@@ -108,7 +114,9 @@ def estimate_cost(
         parent: Any,
         multiplier: int,
         seen: frozenset[str],
+        paged: bool = False,
     ) -> int:
+        """Nodes under `selection_set`; `paged`: it is a page's own (its lists are the page)."""
         if selection_set is None:
             return 0
         total = 0
@@ -122,8 +130,10 @@ def estimate_cost(
                 field = fields.get(selection.name.value)
                 if field is None:
                     continue  # __typename, introspection, or an unknown field (reported anyway)
+                named = get_named_type(field.type)
                 nodes = multiplier
-                if any(name in field.args for name in PAGE_ARGUMENTS):
+                is_page = any(name in field.args for name in PAGE_ARGUMENTS)
+                if is_page:
                     given = {arg.name.value: arg.value for arg in selection.arguments or ()}
                     size = next(
                         (page_size(given[name]) for name in PAGE_ARGUMENTS if name in given),
@@ -131,18 +141,25 @@ def estimate_cost(
                     )
                     nodes = multiplier * size
                     total += nodes
-                total += walk(selection.selection_set, get_named_type(field.type), nodes, seen)
+                elif (
+                    not paged
+                    and is_list_type(get_nullable_type(field.type))
+                    and is_composite_type(named)
+                ):
+                    nodes = multiplier * list_size
+                    total += nodes
+                total += walk(selection.selection_set, named, nodes, seen, is_page)
             elif isinstance(selection, InlineFragmentNode):
                 condition = selection.type_condition
                 target = context.schema.get_type(condition.name.value) if condition else parent
-                total += walk(selection.selection_set, target, multiplier, seen)
+                total += walk(selection.selection_set, target, multiplier, seen, paged)
             elif isinstance(selection, FragmentSpreadNode):
                 name = selection.name.value
                 fragment = fragments.get(name)
                 if fragment is None or name in seen:
                     continue
                 target = context.schema.get_type(fragment.type_condition.name.value)
-                total += walk(fragment.selection_set, target, multiplier, seen | {name})
+                total += walk(fragment.selection_set, target, multiplier, seen | {name}, paged)
         return total
 
     root = context.schema.get_root_type(operation.operation)
@@ -150,13 +167,13 @@ def estimate_cost(
 
 
 def cost_rule(
-    max_cost: int, default_page_size: int, variables: dict[str, Any]
+    max_cost: int, default_page_size: int, list_size: int, variables: dict[str, Any]
 ) -> type[ValidationRule]:
     """A validation rule refusing operations whose estimated node count exceeds `max_cost`."""
 
     class QueryCostRule(ValidationRule):
         def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
-            cost = estimate_cost(self.context, node, variables, default_page_size)
+            cost = estimate_cost(self.context, node, variables, default_page_size, list_size)
             if cost > max_cost:
                 self.report_error(
                     GraphQLError(
@@ -196,7 +213,10 @@ class OperationLimits(SchemaExtension):
                 limit=settings.max_aliases,
             ),
             cost_rule(
-                settings.max_query_cost, settings.default_page_size, execution.variables or {}
+                settings.max_query_cost,
+                settings.default_page_size,
+                settings.cost_list_size,
+                execution.variables or {},
             ),
         ]
         if not settings.introspection:

@@ -97,12 +97,30 @@ class Item:
     def children(self, first: int | None = None, after: str | None = None) -> list[Item]:
         return [Item(name=f"{self.name}.{i}") for i in range(min(first or 2, 3))]
 
+    @strawberry.field
+    def siblings(self) -> list[Item]:
+        return [Item(name=f"{self.name}+")]
+
+    @strawberry.field
+    def tags(self) -> list[str]:
+        return ["a", "b"]
+
+
+@strawberry.type
+class ItemConnection:
+    nodes: list[Item]
+    total_count: int
+
 
 @strawberry.type
 class CostQuery:
     @strawberry.field
     def items(self, first: int | None = None) -> list[Item]:
         return [Item(name=str(i)) for i in range(min(first or 2, 3))]
+
+    @strawberry.field
+    def page(self, first: int | None = None) -> ItemConnection:
+        return ItemConnection(nodes=[Item(name="p")], total_count=1)
 
     @strawberry.field
     def item(self) -> Item:
@@ -150,11 +168,16 @@ def test_cost_reads_variables_defaults_fragments_and_the_default_page() -> None:
     assert result.errors[0].extensions["actual"] == 2 + 10 + 30 + 20
 
 
-def test_cost_limit_through_http_reports_code_limit_and_actual() -> None:
-    # The real schema's connections land with the read API; until then the app's own extension
-    # is exercised with a zero budget, which `{ viewer }` (no connection) still meets.
-    with _client(max_query_cost=0) as client:
-        assert "errors" not in gql(client, "{ viewer { name } }")
+def test_nested_lists_without_first_count_as_the_list_size_and_pages_not_twice() -> None:
+    # page: 30; its nodes are the page (not counted again); their siblings: 30 x 10 = 300;
+    # siblings' tags are scalars (not counted); siblings' siblings: 300 x 10 = 3000.
+    query = "{ page(first: 30) { totalCount nodes { tags siblings { tags siblings { name } } } } }"
+    result = _run(query, max_query_cost=3329)
+    assert result.errors[0].extensions["actual"] == 3330
+    result = _run(query, max_query_cost=100_000, cost_list_size=2)
+    assert result.errors is None
+    result = _run(query, max_query_cost=149, cost_list_size=2)
+    assert result.errors[0].extensions["actual"] == 30 + 60 + 120
 
 
 # --- Rate limit, body size, Cypher timeout ------------------------------------------------------

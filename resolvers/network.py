@@ -202,7 +202,7 @@ FIND_PATH: LiteralString = (
 WHERE elementId(a) = $from_element AND elementId(b) = $to_element
 """
     + f"""MATCH p = shortestPath((a)-[*..{MAX_PATH_HOPS}]-(b))
-WHERE all(r IN relationships(p) WHERE $categories OR type(r) <> 'CLASSIFIED_AS')
+WHERE all(r IN relationships(p) WHERE $categories OR NOT type(r) IN ['CLASSIFIED_AS', 'VISITED'])
   AND all(x IN nodes(p) WHERE NOT x:Load AND NOT x:Migration AND """
     + in_scope("x")
     + """)
@@ -212,7 +212,8 @@ RETURN [x IN nodes(p) | {element: elementId(x), labels: labels(x),
     end: elementId(endNode(r)), properties: properties(r)}] AS relationships"""
 )  # type: ignore[assignment]
 """The shortest connection (≤ 8 hops) between two nodes given by element id; family
-classifications are skipped unless `$categories`, nodes outside `$scope` are avoided."""
+classifications and visits are skipped unless `$categories`; nodes outside `$scope` are
+avoided."""
 
 
 async def dual_role_members(

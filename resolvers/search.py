@@ -39,7 +39,7 @@ SEARCHABLE_LABELS: tuple[str, ...] = (
     "Activity",
 )
 
-SEARCH_NAMES: LiteralString = """CALL () {
+_SEARCH_NAMES: LiteralString = """CALL () {
   MATCH (n:Person) WHERE n.name CONTAINS $text RETURN n
   UNION
   MATCH (n:Area) WHERE n.name CONTAINS $text RETURN n
@@ -67,7 +67,7 @@ RETURN node AS n, coalesce(node.name, node.title) AS name, score / (score + 1.0)
 
 SEARCH: LiteralString = (
     "CALL () {\n"
-    + SEARCH_NAMES
+    + _SEARCH_NAMES
     + "\n}\nWITH n, name, max(score) AS score\nWHERE ($labels IS NULL OR any(l IN labels(n) WHERE"
     " l IN $labels))\n  AND "
     + in_scope("n")

@@ -17,6 +17,23 @@ from core.settings import Settings
 from tests.api.graph import CREATE_FIXTURE_GRAPH
 from tests.conftest import gql, make_test_settings, wipe_graph
 
+EXECUTED: set[str] = set()
+"""Every Cypher text the API ran during this test session (see test_zz_cypher_coverage.py)."""
+
+
+@pytest.fixture(scope="package", autouse=True)
+def record_cypher() -> Iterator[None]:
+    """Record the queries the resolvers run (the real `Database.read` still runs them)."""
+    original = Database.read
+
+    async def read(self: Database, cypher: Any, **params: Any) -> Any:
+        EXECUTED.add(cypher)
+        return await original(self, cypher, **params)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Database, "read", read)
+        yield
+
 
 @pytest.fixture(scope="package")
 def graph(driver: Driver, settings: Settings) -> Iterator[Driver]:

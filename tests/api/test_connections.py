@@ -133,7 +133,8 @@ def test_person_and_case_accept_natural_or_global_ids(api: TestClient) -> None:
     gid = base64.urlsafe_b64encode(b"Person:P-0000000000000003").decode()
     data = query(
         api,
-        'query ($id: ID!) { a: person(id: $id) { name } b: person(id: "P-0000000000000003") { id } }',
+        "query ($id: ID!) { a: person(id: $id) { name } "
+        'b: person(id: "P-0000000000000003") { id } }',
         {"id": gid},
     )
     assert data["a"]["name"] == "王秀英"

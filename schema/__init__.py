@@ -15,6 +15,7 @@ from schema.brand import BrandQuery
 from schema.case import CaseQuery
 from schema.council import CouncilQuery
 from schema.department import DepartmentQuery
+from schema.errors import InputErrorCodes, is_input_error
 from schema.family import FamilyQuery
 from schema.federation import FederationQuery
 from schema.grid import GridQuery
@@ -62,6 +63,8 @@ def _is_unexpected(error: GraphQLError) -> bool:
     original = error.original_error
     if original is None:
         return False  # a GraphQL syntax or validation error: safe and useful to show
+    if is_input_error(error):
+        return False  # a bad argument or variable value (e.g. a date), found before execution
     return not isinstance(original, AppError)
 
 
@@ -86,5 +89,6 @@ schema = GridgraphSchema(
         ),
         *LIMIT_EXTENSIONS,
         RoundTripTrace,
+        InputErrorCodes,
     ],
 )

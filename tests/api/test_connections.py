@@ -145,3 +145,15 @@ def test_person_and_case_accept_natural_or_global_ids(api: TestClient) -> None:
         {"id": base64.urlsafe_b64encode(b"Area:370303").decode()},
     )
     assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+def test_bad_dates_are_bad_user_input_not_masked(api: TestClient) -> None:
+    literal = gql(api, '{ coverage(areaCode: "370303", asOf: "2025-13-01") { asOf } }')
+    variable = gql(
+        api,
+        'query ($d: Date) { coverage(areaCode: "370303", asOf: $d) { asOf } }',
+        {"d": "not-a-date"},
+    )
+    for body in (literal, variable):
+        assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+        assert "Date" in body["errors"][0]["message"]

@@ -109,10 +109,10 @@ def _set_link(kind: str, link: Link) -> LiteralString:
     new = f"(n)-[:{link.rel}]->(t)" if link.out else f"(t)-[:{link.rel}]->(n)"
     return _q(
         f"UNWIND $rows AS row\nMATCH (n:{label} {{{key}: row.key}})\n"
-        f"OPTIONAL MATCH (n){arrow}(other:{link.target})\n"
-        f"WHERE NOT other.{tkey} IN row.targets\nDELETE old\n"
-        f"WITH DISTINCT n, row\nUNWIND row.targets AS target\n"
-        f"MATCH (t:{link.target} {{{tkey}: target}})\nMERGE {new}"
+        f"CALL (n, row) {{\n  MATCH (n){arrow}(other:{link.target})\n"
+        f"  WHERE NOT other.{tkey} IN row.targets\n  DELETE old\n}}\n"
+        f"CALL (n, row) {{\n  UNWIND row.targets AS target\n"
+        f"  MATCH (t:{link.target} {{{tkey}: target}})\n  MERGE {new}\n}}"
     )
 
 

@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from neo4j import Driver, ManagedTransaction
+from neo4j import Driver, ManagedTransaction, unit_of_work
 
 from core.validation import normalise_text
 from loaders import cypher
@@ -32,6 +32,9 @@ from loaders.registry import Registry, quiet_session
 from loaders.writer import Counts, Roster, WriteOptions, apply_batch, end_missing_appointments
 
 BATCH_ROWS = 2000
+FILE_TX_TIMEOUT = 3600.0
+"""Seconds one file's transaction may take (the server's default of 120 s is too short for a
+large roster on a busy machine)."""
 CACHE_ROWS = 200_000
 TOTAL_WORDS = ("合计", "总计", "小计", "total")
 
@@ -326,8 +329,9 @@ def _write_unit(
             tx.run(cypher.RECORD_LOAD, id=load_id, props=props).consume()
         return counts
 
+    timed = unit_of_work(timeout=FILE_TX_TIMEOUT)(work)
     with quiet_session(driver, database) as session:
-        counts = session.execute_read(work) if options.dry_run else session.execute_write(work)
+        counts = session.execute_read(timed) if options.dry_run else session.execute_write(timed)
     return FileResult(
         unit.path,
         unit.sheet.name,

@@ -100,14 +100,19 @@ def detect_encoding(path: Path) -> str:
         if len(sample) == SAMPLE_BYTES and error.start >= len(sample) - 4:
             return "utf-8"  # a character cut at the end of the sample
     best = from_bytes(sample, cp_isolation=CANDIDATE_ENCODINGS).best()
-    if best is None:
+    if best is not None:
+        name = best.encoding.lower()
+        return "gb18030" if name in CHINESE_FAMILY else name
+    # Short, repetitive samples can leave the detector undecided: GB18030 decodes any GBK.
+    try:
+        sample[: len(sample) - 4 if len(sample) == SAMPLE_BYTES else None].decode("gb18030")
+        return "gb18030"
+    except UnicodeDecodeError:
         raise FileProblem(
             "ENCODING",
             "无法识别文件编码（请另存为 UTF-8 或 GBK 编码的 CSV）",
             "cannot tell the file's encoding (save it as a UTF-8 or GBK CSV)",
-        )
-    name = best.encoding.lower()
-    return "gb18030" if name in CHINESE_FAMILY else name
+        ) from None
 
 
 def _csv_sheet(path: Path, encoding: str | None) -> Sheet:

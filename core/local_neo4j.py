@@ -280,7 +280,7 @@ class LocalNeo4j:
                     f"Neo4j exited with code {process.returncode} while starting; "
                     f"see {self.neo4j_log} and {self.console_log}."
                 )
-            if _port_open(self.settings.neo4j_bolt_port) and self._http_ready():
+            if _port_open(self.settings.neo4j_bolt_port) and self._database_answers():
                 return
             time.sleep(0.5)
         raise LocalServerError(
@@ -288,8 +288,31 @@ class LocalNeo4j:
             f"{self.settings.neo4j_start_timeout:.0f}s; see {self.neo4j_log}."
         )
 
-    def _http_ready(self) -> bool:
-        return self.discovery() is not None
+    def _database_answers(self) -> bool:
+        """True once the database runs a query over Bolt (a listening port is not enough)."""
+        from neo4j import GraphDatabase
+        from neo4j.exceptions import AuthError, Neo4jError
+
+        from core.database import UNAVAILABLE
+
+        uri = f"bolt://127.0.0.1:{self.settings.neo4j_bolt_port}"
+        auth = (self.settings.neo4j_username, self.settings.neo4j_password.get_secret_value())
+        try:
+            with GraphDatabase.driver(
+                uri, auth=auth, connection_timeout=2, max_transaction_retry_time=0
+            ) as driver:
+                driver.execute_query(
+                    "RETURN 1", database_=self.settings.neo4j_database, routing_="r"
+                )
+        except AuthError as error:
+            raise LocalServerError(
+                f"Neo4j refused the configured credentials ({error.message}); the store under "
+                f"{self.data_dir} was created with another password: set NEO4J_PASSWORD to it "
+                "or reset the data (make reset)."
+            ) from error
+        except (*UNAVAILABLE, Neo4jError):
+            return False
+        return True
 
     def discovery(self) -> dict[str, str] | None:
         """The HTTP discovery document (version, edition), or None when not answering."""

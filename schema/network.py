@@ -241,6 +241,8 @@ def _json_safe(value: Any) -> Any:
         return [_json_safe(v) for v in value]
     if isinstance(value, str | int | float | bool) or value is None:
         return value
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
     return str(value)
 
 

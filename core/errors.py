@@ -6,6 +6,7 @@ GraphQL surfaces `code` in `errors[].extensions.code` (graphql-core copies an or
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -50,6 +51,33 @@ class Forbidden(AppError):
 
 class Unauthenticated(AppError):
     code = "UNAUTHENTICATED"
+
+
+class Conflict(AppError):
+    """A write clashes with what the graph holds (a duplicate, an overlap, a concurrent change)."""
+
+    code = "CONFLICT"
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    """One invalid input field: its name, a stable code and the reason in Chinese and English."""
+
+    field: str
+    code: str
+    message: str
+    message_zh: str | None = None
+
+
+class ValidationFailed(AppError):
+    """Input that fails validation (core/validation.py), field by field."""
+
+    code = "BAD_USER_INPUT"
+
+    def __init__(self, problems: list[FieldProblem]) -> None:
+        names = ", ".join(p.field for p in problems)
+        super().__init__(f"Invalid input: {names}.", fields=[p.field for p in problems])
+        self.problems = problems
 
 
 class LocalServerError(Exception):

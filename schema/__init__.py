@@ -20,6 +20,7 @@ from schema.family import FamilyQuery
 from schema.federation import FederationQuery
 from schema.grid import GridQuery
 from schema.limits import LIMIT_EXTENSIONS
+from schema.mutations import Mutation
 from schema.network import NetworkQuery
 from schema.node import NodeQuery
 from schema.person import PersonQuery
@@ -82,6 +83,7 @@ class GridgraphSchema(strawberry.Schema):
 
 schema = GridgraphSchema(
     query=Query,
+    mutation=Mutation,
     extensions=[
         lambda: MaskErrors(
             should_mask_error=_is_unexpected,

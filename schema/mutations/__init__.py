@@ -1,0 +1,16 @@
+"""The write side of the schema: one mixin per aggregate, assembled into `Mutation`."""
+
+from __future__ import annotations
+
+import strawberry
+
+from schema.mutations.case import CaseMutation
+
+
+@strawberry.type(
+    description="Change the governance network. Every mutation returns a result union: what it "
+    "made, or a typed refusal (`ValidationError`, `NotFound`, `Forbidden`, `Conflict`, and "
+    "`InvalidTransition` for the case workflow) after which nothing has changed."
+)
+class Mutation(CaseMutation):
+    pass

@@ -51,7 +51,6 @@ _FULL_WIDTH_PUNCTUATION = {
     0x2014: 0x2D,  # —
     0x2013: 0x2D,  # –
 }
-_SPACES = re.compile(r"\s+")
 
 
 def half_width(text: str, punctuation: bool = False) -> str:
@@ -66,7 +65,10 @@ def normalise_text(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return _SPACES.sub(" ", half_width(str(value))).strip()
+    text = value if isinstance(value, str) else str(value)
+    if not text.isascii():
+        text = half_width(text)
+    return " ".join(text.split())
 
 
 def normalise_name(value: Any) -> str:

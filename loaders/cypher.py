@@ -68,6 +68,12 @@ def _key(label: Label) -> str:
     return NATURAL_KEYS.get(label, "code")
 
 
+def _match_label(label: Label) -> str:
+    """Labels to MATCH a target by key: area levels add `Area`, whose code is constrained (and
+    so indexed); `Community` alone would scan every community."""
+    return f"{Label.AREA}:{label}" if label in AREA_LEVEL_LABEL.values() else str(label)
+
+
 def _q(text: str) -> LiteralString:
     return cast(LiteralString, text)
 
@@ -112,7 +118,21 @@ def _set_link(kind: str, link: Link) -> LiteralString:
         f"CALL (n, row) {{\n  MATCH (n){arrow}(other:{link.target})\n"
         f"  WHERE NOT other.{tkey} IN row.targets\n  DELETE old\n}}\n"
         f"CALL (n, row) {{\n  UNWIND row.targets AS target\n"
-        f"  MATCH (t:{link.target} {{{tkey}: target}})\n  MERGE {new}\n}}"
+        f"  MATCH (t:{_match_label(link.target)} {{{tkey}: target}})\n  MERGE {new}\n}}"
+    )
+
+
+def _add_link(kind: str, link: Link) -> LiteralString:
+    """Links of nodes created in this load: CREATE, no look-up of existing relationships (a
+    MERGE would scan the relationships of dense targets such as a community)."""
+    label = NODE_LABELS[kind]
+    key = NATURAL_KEYS[label]
+    tkey = _key(link.target)
+    new = f"(n)-[:{link.rel}]->(t)" if link.out else f"(t)-[:{link.rel}]->(n)"
+    return _q(
+        f"UNWIND $rows AS row\nMATCH (n:{label} {{{key}: row.key}})\n"
+        f"UNWIND row.targets AS target\nMATCH (t:{_match_label(link.target)} {{{tkey}: target}})\n"
+        f"CREATE {new}"
     )
 
 
@@ -125,6 +145,9 @@ MERGE_AREAS: dict[AreaLevel, LiteralString] = {
 }
 SET_LINKS: dict[tuple[str, Rel], LiteralString] = {
     (kind, link.rel): _set_link(kind, link) for kind, links in LINKS.items() for link in links
+}
+ADD_LINKS: dict[tuple[str, Rel], LiteralString] = {
+    (kind, link.rel): _add_link(kind, link) for kind, links in LINKS.items() for link in links
 }
 
 # --- derived links ----------------------------------------------------------------------------
@@ -186,7 +209,19 @@ def _end_appointments(rel: Rel, label: Label, write: bool) -> LiteralString:
     )
 
 
+def _create_appointment(rel: Rel, label: Label) -> LiteralString:
+    return _q(
+        f"UNWIND $rows AS row\nMATCH (p:Person {{id: row.person}})\n"
+        f"MATCH (u:{label} {{code: row.unit}})\n"
+        f"CREATE (p)-[:{rel} {{id: row.id, role: row.role, since: row.since, "
+        "building: row.building, source: $load}]->(u)"
+    )
+
+
 APPOINTMENT_TARGETS = sorted(set(ROLE_RELATIONSHIP.values()))
+CREATE_APPOINTMENTS: dict[tuple[Rel, Label], LiteralString] = {
+    pair: _create_appointment(*pair) for pair in APPOINTMENT_TARGETS
+}
 MERGE_APPOINTMENTS: dict[tuple[Rel, Label], LiteralString] = {
     pair: _merge_appointment(*pair) for pair in APPOINTMENT_TARGETS
 }

@@ -128,8 +128,21 @@ def apply_batch(
         else:
             tx.run(cypher.MERGE_NODES[kind], rows=rows, load=options.load_id).consume()
         for link in links:
-            link_rows = [{"key": r.key, "targets": r.links.get(link.name, [])} for r in changed]
-            tx.run(cypher.SET_LINKS[(kind, link.rel)], rows=link_rows).consume()
+            added = [
+                {"key": r.key, "targets": r.links.get(link.name, [])}
+                for r in changed
+                if r.key in created_keys and r.links.get(link.name)
+            ]
+            if added:
+                tx.run(cypher.ADD_LINKS[(kind, link.rel)], rows=added).consume()
+            replaced = [
+                {"key": r.key, "targets": r.links.get(link.name, [])}
+                for r in changed
+                if r.key not in created_keys
+                and set(current[r.key][link.name]) != set(r.links.get(link.name, []))
+            ]
+            if replaced:
+                tx.run(cypher.SET_LINKS[(kind, link.rel)], rows=replaced).consume()
         if kind in cypher.FEDERATION_RUNS:
             derived = [
                 {"key": r.key, "area": r.extra["area"], "since": r.props.get("founded")}
@@ -141,8 +154,13 @@ def apply_batch(
                 tx.run(cypher.COVER_DISTRICT_GRIDS, rows=derived).consume()
     if classify:
         tx.run(cypher.CLASSIFY_FAMILIES, rows=classify, load=options.load_id).consume()
-    for (rel, label), rows in appointments.items():
-        tx.run(cypher.MERGE_APPOINTMENTS[(rel, label)], rows=rows, load=options.load_id).consume()
+    for pair, rows in appointments.items():
+        fresh = [row for row in rows if row["new"]]
+        if fresh:
+            tx.run(cypher.CREATE_APPOINTMENTS[pair], rows=fresh, load=options.load_id).consume()
+        known = [row for row in rows if not row["new"]]
+        if known:
+            tx.run(cypher.MERGE_APPOINTMENTS[pair], rows=known, load=options.load_id).consume()
     return counts
 
 
@@ -227,6 +245,7 @@ def _appointment_changes(
                     "role": a.role.value,
                     "since": since,
                     "building": a.building,
+                    "new": match is None,
                 }
             )
     return out

@@ -1,0 +1,74 @@
+"""Every Cypher constant of the loaders runs against the real server (with empty inputs, in a
+transaction rolled back), so a syntax error or an unknown parameter cannot reach main."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from neo4j import Driver
+
+from core.settings import Settings
+from loaders import cypher, demo, demo_seed, registry
+
+
+def _constants() -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+    for module in (cypher, registry, demo, demo_seed):
+        for name, value in vars(module).items():
+            if not name.isupper():
+                continue
+            if isinstance(value, str) and value.lstrip().startswith(
+                ("MATCH", "UNWIND", "CREATE", "MERGE", "CALL", "RETURN")
+            ):
+                found.append((f"{module.__name__}.{name}", value))
+            elif isinstance(value, dict):
+                found += [
+                    (f"{module.__name__}.{name}[{key}]", query)
+                    for key, query in value.items()
+                    if isinstance(query, str) and query.lstrip().startswith(("UNWIND", "MATCH"))
+                ]
+    return found
+
+
+PARAMS: dict[str, Any] = {
+    "rows": [],
+    "keys": [],
+    "ids": [],
+    "units": [],
+    "schemes": [],
+    "categories": [],
+    "load": "L-test",
+    "id": "L-test",
+    "props": {},
+    "until": date(2025, 1, 1),
+    "since": date(2025, 1, 1),
+    "by": "test",
+    "venue": "none",
+    "group": "none",
+    "date": date(2025, 1, 1),
+}
+
+
+def test_every_loader_cypher_constant_runs(empty_graph: Driver, settings: Settings) -> None:
+    constants = _constants()
+    assert len(constants) > 60
+    with empty_graph.session(database=settings.neo4j_database) as session:
+        for name, query in constants:
+            tx = session.begin_transaction()
+            try:
+                tx.run(query, PARAMS).consume()
+            except Exception as error:  # pragma: no cover - the message names the constant
+                raise AssertionError(f"{name} failed: {error}") from error
+            finally:
+                tx.rollback()
+
+
+def test_demo_command_cypher_runs(empty_graph: Driver, settings: Settings) -> None:
+    from commands.demo import IS_EMPTY, WIPE
+
+    db = settings.neo4j_database
+    assert empty_graph.execute_query(IS_EMPTY, database_=db)[0][0]["empty"] is True
+    with empty_graph.session(database=db) as session:
+        session.run(WIPE).consume()  # CALL ... IN TRANSACTIONS needs an implicit transaction
+    assert empty_graph.execute_query(IS_EMPTY, database_=db)[0][0]["empty"] is True

@@ -20,7 +20,7 @@ from schema.family import FamilyQuery
 from schema.federation import FederationQuery
 from schema.grid import GridQuery
 from schema.limits import LIMIT_EXTENSIONS
-from schema.mutations import Mutation
+from schema.mutations import AuditQuery, Mutation
 from schema.network import NetworkQuery
 from schema.node import NodeQuery
 from schema.person import PersonQuery
@@ -55,6 +55,7 @@ class Query(
     NetworkQuery,
     SystemQuery,
     ViewerQuery,
+    AuditQuery,
 ):
     pass
 

@@ -43,7 +43,6 @@ CREATE (:Federation {code: 'FED-370303', name: '张店区妇联', level: 'DISTRI
 CREATE (:Federation {code: 'FED-370302', name: '淄川区妇联', level: 'DISTRICT'})-[:IN]->(zc)
 CREATE (:SistersGroup {code: 'SG-370303006001', name: '柳毅社区姊妹团'})-[:IN]->(ly)
 CREATE (:Council {code: 'WC-370303006001', name: '柳毅社区妇女议事会'})-[:IN]->(ly)
-CREATE (:Council {code: 'WC-370302001001', name: '般阳社区妇女议事会'})-[:IN]->(by)
 CREATE (:Venue {code: 'V-MED-370303', name: '张店区调解室', kind: 'MEDIATION_ROOM'})-[:IN]->(zd)
 CREATE (:Venue {code: 'V-REG-370302', name: '淄川区婚姻登记处', kind: 'MARRIAGE_REGISTRY'})
        -[:IN]->(zc)

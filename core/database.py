@@ -31,6 +31,9 @@ def _driver_options(settings: Settings) -> dict[str, Any]:
         "connection_acquisition_timeout": settings.neo4j_connection_timeout,
         "max_transaction_retry_time": settings.neo4j_max_retry_time,
         "user_agent": "gridgraph/0.1",
+        # Server notifications (e.g. "property key does not exist" on an optional property)
+        # are for query authors; `GRIDGRAPH_NEO4J_NOTIFICATIONS=WARNING` shows them while tuning.
+        "notifications_min_severity": settings.neo4j_notifications,
     }
 
 

@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     """Seconds to open a connection or get one from the pool before giving up."""
     neo4j_max_retry_time: float = 10.0
     """Seconds a managed transaction keeps retrying transient errors (cluster fail-over)."""
+    neo4j_notifications: Literal["OFF", "WARNING", "INFORMATION"] = "OFF"
+    """Lowest severity of server notifications the driver asks for and logs."""
     neo4j_query_timeout: float = 30.0
     """Server-side timeout of each Cypher transaction issued by the service, in seconds."""
 

@@ -16,7 +16,7 @@ import typer
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import Route
 from strawberry.asgi import GraphQL
 
 from core.database import Database, create_async_driver, create_sync_driver, ping
@@ -107,7 +107,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
     routes = [
         Route("/healthz", healthz),
         Route("/readyz", readyz),
-        Mount("/graphql", GraphQLGate(GridgraphGraphQL(settings), settings)),
+        # A Route, not a Mount: POST /graphql must answer, not redirect to /graphql/.
+        Route(
+            "/graphql",
+            GraphQLGate(GridgraphGraphQL(settings), settings),
+            methods=["GET", "POST", "OPTIONS"],
+        ),
     ]
     from core import browser_guide, graphiql
 

@@ -47,3 +47,11 @@ def test_each_response_carries_a_request_id(client: TestClient) -> None:
 def test_invalid_documents_are_reported_not_masked(client: TestClient) -> None:
     body = gql(client, "{ serverInfo { noSuchField } }")
     assert "noSuchField" in body["errors"][0]["message"]
+
+
+def test_graphql_answers_at_its_own_path_without_a_redirect(client: TestClient) -> None:
+    response = client.post(
+        "/graphql", json={"query": "{ serverInfo { database } }"}, follow_redirects=False
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["data"]["serverInfo"]["database"] == "neo4j"

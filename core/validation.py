@@ -12,6 +12,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from operator import mul
 from typing import Any
 
 # --- errors -------------------------------------------------------------------------------
@@ -86,11 +87,15 @@ _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 _MANGLED = re.compile(r"^\d(\.\d+)?E\+?\d+$", re.IGNORECASE)
 _ID_SHAPE = re.compile(r"^\d{17}[\dX]$")
+_RECENT_YEAR = date.today().year - 1
+"""Birth years before this cannot be in the future: `date.today()` is only asked for later ones."""
 
 
 def id_check_digit(first17: str) -> str:
     """The GB 11643 check character of the first 17 digits."""
-    total = sum(int(digit) * weight for digit, weight in zip(first17, _ID_WEIGHTS, strict=True))
+    if len(first17) != 17:
+        raise ValueError("17 digits expected")
+    total = sum(map(mul, map(int, first17), _ID_WEIGHTS))
     return _ID_CHECK[total % 11]
 
 
@@ -144,7 +149,7 @@ def parse_id_number(value: Any) -> ResidentId:
             "身份证号中的出生日期不存在",
             "the birth date inside the ID number does not exist",
         ) from None
-    if born.year < 1900 or born > date.today():
+    if born.year < 1900 or (born.year >= _RECENT_YEAR and born > date.today()):
         raise _invalid(
             "ID_BIRTH_DATE",
             "身份证号中的出生日期不合理",
@@ -171,6 +176,7 @@ def make_id_number(area_code: str, born: date, sequence: int, gender: str) -> st
 
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _LANDLINE = re.compile(r"^(0\d{2,3})-?(\d{7,8})$")
+_COUNTRY_PREFIX = re.compile(r"^(\+86|0086)")
 
 
 def parse_phone(value: Any) -> str:
@@ -184,7 +190,7 @@ def parse_phone(value: Any) -> str:
             "电话号码被 Excel 转成了科学计数法，请将该列设为文本",
             "the phone number was turned into scientific notation by Excel; format it as text",
         )
-    text = re.sub(r"^(\+86|0086)", "", text)
+    text = _COUNTRY_PREFIX.sub("", text)
     if _MOBILE.match(text.replace("-", "")):
         return text.replace("-", "")
     landline = _LANDLINE.match(text)
@@ -273,6 +279,8 @@ def parse_political_status(value: Any) -> str:
 # --- dates --------------------------------------------------------------------------------
 
 _EXCEL_EPOCH = date(1899, 12, 30)
+_MIDNIGHT = re.compile(r"[T ]?00:00(:00)?$")
+_SERIAL = re.compile(r"\d{5}(\.\d+)?")
 _DATE_PATTERNS = (
     re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"),
     re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
@@ -293,8 +301,8 @@ def parse_date(value: Any) -> date:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return _excel_serial(float(value))
     text = half_width(normalise_text(value), punctuation=True).replace(" ", "")
-    text = re.sub(r"[T ]?00:00(:00)?$", "", text)
-    if re.fullmatch(r"\d{5}(\.\d+)?", text):
+    text = _MIDNIGHT.sub("", text)
+    if _SERIAL.fullmatch(text):
         return _excel_serial(float(text))
     for pattern in _DATE_PATTERNS:
         match = pattern.match(text)

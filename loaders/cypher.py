@@ -98,12 +98,39 @@ def _read_nodes(kind: str) -> LiteralString:
     )
 
 
+def _read_hashes(kind: str) -> LiteralString:
+    label = NODE_LABELS[kind]
+    return _q(
+        f"UNWIND $keys AS key\nMATCH (n:{label} {{{NATURAL_KEYS[label]}: key}})\n"
+        "RETURN key, n.rowHash AS hash"
+    )
+
+
 def _merge_nodes(label: Label, extra_label: Label | None = None) -> LiteralString:
     key = NATURAL_KEYS[label]
     also = f"\nSET n:{extra_label}" if extra_label else ""
     return _q(
         f"UNWIND $rows AS row\nMERGE (n:{label} {{{key}: row.key}})\n"
-        f"SET n += row.props, n.source = $load{also}"
+        f"SET n += row.props, n.source = $load, n.rowHash = row.hash{also}"
+    )
+
+
+def _create_nodes(label: Label, extra_label: Label | None = None) -> LiteralString:
+    """Nodes whose key the batch's hash look-up did not find (the key's uniqueness constraint
+    still guards against a concurrent writer)."""
+    key = NATURAL_KEYS[label]
+    labels = f"{label}:{extra_label}" if extra_label else str(label)
+    return _q(
+        f"UNWIND $rows AS row\nCREATE (n:{labels} {{{key}: row.key}})\n"
+        "SET n += row.props, n.source = $load, n.rowHash = row.hash"
+    )
+
+
+def _set_hashes(kind: str) -> LiteralString:
+    label = NODE_LABELS[kind]
+    return _q(
+        f"UNWIND $rows AS row\nMATCH (n:{label} {{{NATURAL_KEYS[label]}: row.key}})\n"
+        "SET n.rowHash = row.hash"
     )
 
 
@@ -136,12 +163,20 @@ def _add_link(kind: str, link: Link) -> LiteralString:
     )
 
 
+READ_HASHES: dict[str, LiteralString] = {kind: _read_hashes(kind) for kind in NODE_LABELS}
 READ_NODES: dict[str, LiteralString] = {kind: _read_nodes(kind) for kind in NODE_LABELS}
+SET_HASHES: dict[str, LiteralString] = {kind: _set_hashes(kind) for kind in NODE_LABELS}
 MERGE_NODES: dict[str, LiteralString] = {
     kind: _merge_nodes(label) for kind, label in NODE_LABELS.items() if kind != "areas"
 }
+CREATE_NODES: dict[str, LiteralString] = {
+    kind: _create_nodes(label) for kind, label in NODE_LABELS.items() if kind != "areas"
+}
 MERGE_AREAS: dict[AreaLevel, LiteralString] = {
     level: _merge_nodes(Label.AREA, label) for level, label in AREA_LEVEL_LABEL.items()
+}
+CREATE_AREAS: dict[AreaLevel, LiteralString] = {
+    level: _create_nodes(Label.AREA, label) for level, label in AREA_LEVEL_LABEL.items()
 }
 SET_LINKS: dict[tuple[str, Rel], LiteralString] = {
     (kind, link.rel): _set_link(kind, link) for kind, links in LINKS.items() for link in links
@@ -202,9 +237,9 @@ def _merge_appointment(rel: Rel, label: Label) -> LiteralString:
 
 
 def _end_appointments(rel: Rel, label: Label, write: bool) -> LiteralString:
-    action = "SET r.until = $until, r.endedBy = $load\n" if write else ""
+    action = "SET r.until = $until, r.endedBy = $load\nREMOVE p.rowHash\n" if write else ""
     return _q(
-        f"UNWIND $units AS unit\nMATCH (u:{label} {{code: unit.code}})<-[r:{rel}]-(:Person)\n"
+        f"UNWIND $units AS unit\nMATCH (u:{label} {{code: unit.code}})<-[r:{rel}]-(p:Person)\n"
         f"WHERE r.until IS NULL AND NOT r.id IN unit.keep\n{action}RETURN count(r) AS ended"
     )
 
@@ -257,7 +292,7 @@ CREATE (f)-[:CLASSIFIED_AS {since: row.since, by: row.by, source: $load}]->(c)
 READ_VISITS: LiteralString = """
 UNWIND $rows AS row
 MATCH (:Person {id: row.person})-[r:VISITED {id: row.key}]->(:Family)
-RETURN row.key AS key, r {.date, .note} AS props
+RETURN row.key AS key, r.rowHash AS hash, r {.date, .note} AS props
 """
 
 MERGE_VISITS: LiteralString = """
@@ -265,7 +300,7 @@ UNWIND $rows AS row
 MATCH (p:Person {id: row.person})
 MATCH (f:Family {code: row.family})
 MERGE (p)-[r:VISITED {id: row.key}]->(f)
-SET r += row.props, r.source = $load
+SET r += row.props, r.source = $load, r.rowHash = row.hash
 """
 
 # --- the load record -----------------------------------------------------------------------------

@@ -40,3 +40,13 @@ class LoadRefused(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         super().__init__(f"{len(problems)} problem(s); nothing was written")
         self.problems = problems
+
+
+class LoadFailed(Exception):
+    """A batched (big-file) load failed part-way and was rolled back: what it had written is
+    undone and its `(:Load)` is marked FAILED."""
+
+    def __init__(self, load_id: str, error: BaseException) -> None:
+        super().__init__(f"load {load_id} failed and was rolled back: {error}")
+        self.load_id = load_id
+        self.error = error

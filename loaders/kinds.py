@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, timedelta, timezone
+from functools import cached_property
+from hashlib import blake2b
 from typing import Any
 
 from core import validation as v
@@ -22,6 +24,10 @@ from loaders.headers import Header
 from loaders.registry import Area, Registry
 
 # --- records ------------------------------------------------------------------------------
+
+HASH_VERSION = 1
+"""Part of every row hash: bump it when parsing changes what a row writes, so old hashes no
+longer match and the next load compares those rows in full."""
 
 
 @dataclass
@@ -45,6 +51,20 @@ class Record:
     appointments: list[Appointment] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
 
+    @cached_property
+    def hash(self) -> str:
+        """The row's content hash (`rowHash` in the graph): a re-load compares this one string
+        instead of every property, link and appointment."""
+        content = (
+            HASH_VERSION,
+            self.kind,
+            sorted(self.props.items()),
+            sorted((name, sorted(targets)) for name, targets in self.links.items()),
+            [(a.role.value, a.unit, a.since, a.building) for a in self.appointments],
+            sorted(self.extra.items()),
+        )
+        return blake2b(repr(content).encode(), digest_size=16).hexdigest()
+
 
 @dataclass
 class Deferred:
@@ -58,9 +78,25 @@ class Deferred:
 
 # --- reading one row ------------------------------------------------------------------------
 
+MEMO_VALUES = 4096
+"""Distinct values remembered per column: low-cardinality columns (dates, roles, codes) hit the
+memo; unique ones (ID numbers, phones) stop being added once it is full, so memory stays flat."""
+_MISSING = object()
+
+
+@dataclass
+class Memo:
+    """Parsed values of one sheet, per (field, parser): value -> result or `InvalidValue`."""
+
+    values: dict[tuple[str, Callable[[Any], Any]], dict[Any, Any]] = field(default_factory=dict)
+
 
 class RowContext:
-    """One data row of a sheet and the problems found in it."""
+    """One data row of a sheet and the problems found in it.
+
+    Each cell is normalised once (`texts`); `memo` (one per sheet) remembers what a parser made
+    of a value, so the few distinct dates, codes and roles of a roster are parsed once each.
+    """
 
     def __init__(
         self,
@@ -70,23 +106,34 @@ class RowContext:
         number: int,
         cells: list[Any],
         registry: Registry,
+        texts: list[str] | None = None,
+        memo: Memo | None = None,
     ) -> None:
         self.file, self.sheet, self.header, self.number = file, sheet, header, number
         self.cells, self.registry = cells, registry
+        self.texts = texts if texts is not None else [v.normalise_text(c) for c in cells]
+        self.columns = header.columns
+        self.memo = memo if memo is not None else Memo()
         self.problems: list[Problem] = []
         self.deferred: list[Deferred] = []
 
     def raw(self, name: str) -> Any:
-        index = self.header.columns.get(name)
+        index = self.columns.get(name)
         if index is None or index >= len(self.cells):
             return None
         return self.cells[index]
 
+    def _text(self, name: str) -> str:
+        index = self.columns.get(name)
+        if index is None or index >= len(self.texts):
+            return ""
+        return self.texts[index]
+
     def has(self, name: str) -> bool:
-        return not v.is_blank(self.raw(name))
+        return self._text(name) != ""
 
     def text(self, name: str, required: bool = False) -> str | None:
-        value = v.normalise_text(self.raw(name))
+        value = self._text(name)
         if not value:
             if required:
                 self.fail(name, "", "REQUIRED", "必填项为空", "a required value is missing")
@@ -94,16 +141,27 @@ class RowContext:
         return value
 
     def parse(self, name: str, parser: Callable[[Any], Any], required: bool = False) -> Any:
-        value = self.raw(name)
-        if v.is_blank(value):
+        if not self._text(name):
             if required:
                 self.fail(name, "", "REQUIRED", "必填项为空", "a required value is missing")
             return None
-        try:
-            return parser(value)
-        except v.InvalidValue as error:
-            self.fail(name, value, error.code, error.zh, error.en)
+        value = self.raw(name)
+        cache = self.memo.values.get((name, parser))
+        if cache is None:
+            cache = self.memo.values[(name, parser)] = {}
+        key = (value.__class__, value)
+        outcome = cache.get(key, _MISSING)
+        if outcome is _MISSING:
+            try:
+                outcome = parser(value)
+            except v.InvalidValue as error:
+                outcome = error
+            if len(cache) < MEMO_VALUES:
+                cache[key] = outcome
+        if isinstance(outcome, v.InvalidValue):
+            self.fail(name, value, outcome.code, outcome.zh, outcome.en)
             return None
+        return outcome
 
     def fail(self, name: str, value: Any, code: str, zh: str, en: str) -> None:
         column = self.header.heading(name) if name in self.header.columns else name
@@ -223,6 +281,55 @@ def parse_int(value: Any) -> int:
     if not number.is_integer() or number < 0:
         raise v.InvalidValue("NUMBER", "应为非负整数", "must be a whole number, 0 or more")
     return int(number)
+
+
+LOCAL_ZONE = timezone(timedelta(hours=8), "Asia/Shanghai")
+"""Instants without a zone are local time in Zibo: Asia/Shanghai, +08:00 all year (no daylight
+saving since 1991), stored as that fixed offset. (A `zoneinfo` zone would be stored by name, but
+the driver's temporal code crashes on it.)"""
+_INSTANT = re.compile(
+    r"^(?P<day>.+?)[T ](?P<h>\d{1,2}):(?P<m>\d{2})(?::(?P<s>\d{2})(?:\.(?P<f>\d{1,6}))?)?"
+    r"(?P<zone>Z|[+-]\d{2}:?\d{2})?$"
+)
+
+
+def parse_instant(value: Any) -> datetime:
+    """An instant (Neo4j `datetime`): a date alone is that day 00:00 in Asia/Shanghai; a time
+    is kept (with its offset when one is written, else Asia/Shanghai)."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=LOCAL_ZONE)
+    if isinstance(value, str):
+        text = v.half_width(v.normalise_text(value), punctuation=True)
+        match = _INSTANT.match(text)
+        if match and match["h"] is not None:
+            day = v.parse_date(match["day"])
+            try:
+                moment = datetime(
+                    day.year,
+                    day.month,
+                    day.day,
+                    int(match["h"]),
+                    int(match["m"]),
+                    int(match["s"] or 0),
+                    int((match["f"] or "0").ljust(6, "0")),
+                )
+            except ValueError:
+                raise v.InvalidValue(
+                    "TIME",
+                    "时间无法识别（如 2025-03-12 14:30）",
+                    "not a time (e.g. 2025-03-12 14:30)",
+                ) from None
+            zone = match["zone"]
+            if zone is None:
+                return moment.replace(tzinfo=LOCAL_ZONE)
+            if zone == "Z":
+                return moment.replace(tzinfo=UTC)
+            sign = -1 if zone[0] == "-" else 1
+            digits = zone[1:].replace(":", "")
+            offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+            return moment.replace(tzinfo=timezone(sign * offset))
+    day = v.parse_date(value)
+    return datetime(day.year, day.month, day.day, tzinfo=LOCAL_ZONE)
 
 
 def _choice(table: dict[str, str], zh: str, en: str) -> Callable[[Any], str]:
@@ -649,8 +756,8 @@ def parse_case(c: RowContext) -> Record | None:
         "name": title,
         "category": c.parse("category", CASE_CATEGORY, required=True),
         "status": c.parse("status", CASE_STATUS, required=True),
-        "reportedAt": c.parse("reported_at", v.parse_date, required=True),
-        "closedAt": c.parse("closed_at", v.parse_date),
+        "reportedAt": c.parse("reported_at", parse_instant, required=True),
+        "closedAt": c.parse("closed_at", parse_instant),
         "summary": c.text("summary"),
         "outcome": c.text("outcome"),
     }
@@ -673,7 +780,7 @@ def parse_step(c: RowContext) -> Record | None:
         "seq": seq,
         "fromStatus": c.parse("from_status", CASE_STATUS),
         "toStatus": c.parse("to_status", CASE_STATUS),
-        "at": c.parse("at", v.parse_date, required=True),
+        "at": c.parse("at", parse_instant, required=True),
         "actor": c.text("actor"),
         "note": c.text("note"),
     }

@@ -23,19 +23,26 @@ from typing import Any
 from neo4j import Driver, ManagedTransaction, unit_of_work
 
 from core.validation import normalise_text
-from loaders import cypher
-from loaders.errors import FileProblem, LoadRefused, Problem
+from loaders import cypher, undo
+from loaders.errors import FileProblem, LoadFailed, LoadRefused, Problem
 from loaders.headers import HEADER_SCAN_ROWS, Aliases, Header, detect_header, load_aliases
-from loaders.kinds import KINDS, REQUIRED_FIELDS, Record, RowContext, register
+from loaders.kinds import KINDS, REQUIRED_FIELDS, Memo, Record, RowContext, register
 from loaders.readers import Sheet, open_sheets
 from loaders.registry import Registry, quiet_session
 from loaders.writer import Counts, Roster, WriteOptions, apply_batch, end_missing_appointments
 
-BATCH_ROWS = 2000
+BATCH_ROWS = 5000
 FILE_TX_TIMEOUT = 3600.0
 """Seconds one file's transaction may take (the server's default of 120 s is too short for a
 large roster on a busy machine)."""
-CACHE_ROWS = 200_000
+BATCH_TX_TIMEOUT = 600.0
+"""Seconds one batch's transaction may take in batched mode."""
+TX_ROWS = 100_000
+"""Files with more valid rows than this are written in batches of separate transactions, with
+an undo journal (`loaders.undo`), instead of one transaction."""
+CACHE_ROWS = 100_000
+"""Sheets up to this many rows keep their parsed records between the two passes; larger ones
+are read again, so memory stays flat."""
 TOTAL_WORDS = ("合计", "总计", "小计", "total")
 
 Progress = Callable[[str, int, int | None], None]
@@ -54,6 +61,8 @@ class LoadOptions:
     as_of: date | None = None
     by: str | None = None
     batch_rows: int = BATCH_ROWS
+    tx_rows: int = TX_ROWS
+    cache_rows: int = CACHE_ROWS
 
 
 @dataclass
@@ -105,12 +114,8 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _is_blank(cells: list[Any]) -> bool:
-    return all(normalise_text(c) == "" for c in cells)
-
-
-def _is_total(cells: list[Any]) -> bool:
-    first = next((normalise_text(c) for c in cells if normalise_text(c)), "")
+def _is_total(texts: list[str]) -> bool:
+    first = next((t for t in texts if t), "")
     return first.replace(" ", "").lower() in TOTAL_WORDS
 
 
@@ -161,24 +166,37 @@ def _first_rows(sheet: Sheet) -> list[tuple[int, list[Any]]]:
     return rows
 
 
-def _data_rows(unit: Unit) -> Iterator[tuple[int, list[Any]]]:
+def _data_rows(unit: Unit) -> Iterator[tuple[int, list[Any], list[str]]]:
+    """Data rows below the header, each cell normalised once; blank and total rows skipped."""
+    below = unit.header.row
     for raw in unit.sheet.rows():
-        if raw.number <= unit.header.row or _is_blank(raw.cells) or _is_total(raw.cells):
+        if raw.number <= below:
             continue
-        yield raw.number, raw.cells
+        texts = [normalise_text(c) for c in raw.cells]
+        if not any(texts) or _is_total(texts):
+            continue
+        yield raw.number, raw.cells, texts
 
 
-def validate_unit(unit: Unit, registry: Registry, progress: Progress | None) -> list[Problem]:
-    """Read every row of a sheet; collect the problems; make its keys known to later files."""
+def validate_unit(
+    unit: Unit, registry: Registry, progress: Progress | None, cache_rows: int = CACHE_ROWS
+) -> list[Problem]:
+    """Read every row of a sheet; collect the problems; make its keys known to later files.
+
+    Only keys are kept (for duplicates and references), plus the parsed records when the sheet
+    has at most `cache_rows` rows; a larger sheet is read again by the write pass."""
     problems: list[Problem] = []
     seen: dict[str, int] = {}
     kind = KINDS[unit.kind]
     records: list[Record] | None = []
     deferred = []
     file = unit.path.name
-    for number, cells in _data_rows(unit):
+    memo = Memo()
+    for number, cells, texts in _data_rows(unit):
         unit.rows += 1
-        context = RowContext(file, unit.sheet.name, unit.header, number, cells, registry)
+        context = RowContext(
+            file, unit.sheet.name, unit.header, number, cells, registry, texts, memo
+        )
         record = kind.parse(context)
         if record is not None and record.key in seen:
             what = "人员" if unit.kind == "people" else "记录"
@@ -198,7 +216,7 @@ def validate_unit(unit: Unit, registry: Registry, progress: Progress | None) -> 
             register(record, registry)
             if records is not None:
                 records.append(record)
-                if len(records) > CACHE_ROWS:
+                if len(records) > cache_rows:
                     records = None
         deferred.extend(context.deferred)
         if progress and unit.rows % 5000 == 0:
@@ -226,6 +244,8 @@ def validate_unit(unit: Unit, registry: Registry, progress: Progress | None) -> 
                 )
             )
             unit.invalid_rows.add(item.row)
+    if records is not None:
+        records = [r for r in records if r.row not in unit.invalid_rows]
     unit.records = records
     return problems
 
@@ -235,11 +255,14 @@ def _records(unit: Unit, registry: Registry) -> Iterator[Record]:
         yield from unit.records
         return
     kind = KINDS[unit.kind]
-    for number, cells in _data_rows(unit):
+    memo = Memo()
+    for number, cells, texts in _data_rows(unit):
         if number in unit.invalid_rows:
             continue
         record = kind.parse(
-            RowContext(unit.path.name, unit.sheet.name, unit.header, number, cells, registry)
+            RowContext(
+                unit.path.name, unit.sheet.name, unit.header, number, cells, registry, texts, memo
+            )
         )
         if record is not None:
             yield record
@@ -273,7 +296,7 @@ def load_files(
     needs_persons = any(KINDS[u.kind].needs_persons for u in units)
     registry = Registry.from_graph(driver, database, needs_persons)
     for unit in units:
-        problems.extend(validate_unit(unit, registry, progress))
+        problems.extend(validate_unit(unit, registry, progress, options.cache_rows))
     if problems and not options.skip_invalid:
         raise LoadRefused(problems)
     results = [_write_unit(driver, database, unit, registry, options, progress) for unit in units]
@@ -297,6 +320,23 @@ def _write_unit(
         complete_roster=options.complete_roster and unit.kind == "people",
     )
     valid = unit.rows - len(unit.invalid_rows)
+    props: dict[str, Any] = {
+        "name": unit.path.name,
+        "file": str(unit.path.resolve()),
+        "sheet": unit.sheet.name,
+        "checksum": unit.checksum,
+        "kind": unit.kind,
+        "at": at,
+        "by": options.by or getpass.getuser(),
+        "rows": valid,
+        "skipped": len(unit.invalid_rows),
+        "completeRoster": write.complete_roster,
+    }
+    if not options.dry_run and valid > options.tx_rows:
+        counts = _write_batched(driver, database, unit, registry, options, write, props, progress)
+        return FileResult(
+            unit.path, unit.sheet.name, unit.kind, load_id, valid, len(unit.invalid_rows), counts
+        )
 
     def work(tx: ManagedTransaction) -> Counts:
         counts = Counts()
@@ -310,23 +350,11 @@ def _write_unit(
         if write.complete_roster:
             counts.merge(end_missing_appointments(tx, roster, write))
         if not options.dry_run:
-            props = {
-                "name": unit.path.name,
-                "file": str(unit.path.resolve()),
-                "sheet": unit.sheet.name,
-                "checksum": unit.checksum,
-                "kind": unit.kind,
-                "at": at,
-                "by": options.by or getpass.getuser(),
-                "rows": valid,
-                "skipped": len(unit.invalid_rows),
-                "completeRoster": write.complete_roster,
-                "created": counts.total("created"),
-                "updated": counts.total("updated"),
-                "unchanged": counts.total("unchanged"),
-                "ended": counts.total("ended"),
-            }
-            tx.run(cypher.RECORD_LOAD, id=load_id, props=props).consume()
+            tx.run(
+                cypher.RECORD_LOAD,
+                id=load_id,
+                props={**props, **_count_props(counts), "status": "COMPLETE"},
+            ).consume()
         return counts
 
     timed = unit_of_work(timeout=FILE_TX_TIMEOUT)(work)
@@ -341,3 +369,62 @@ def _write_unit(
         len(unit.invalid_rows),
         counts,
     )
+
+
+def _count_props(counts: Counts) -> dict[str, int]:
+    return {
+        outcome: counts.total(outcome) for outcome in ("created", "updated", "unchanged", "ended")
+    }
+
+
+def _write_batched(
+    driver: Driver,
+    database: str,
+    unit: Unit,
+    registry: Registry,
+    options: LoadOptions,
+    write: WriteOptions,
+    props: dict[str, Any],
+    progress: Progress | None,
+) -> Counts:
+    """Big-file mode: the `(:Load)` is RUNNING while each batch commits on its own, with an
+    undo journal; on any failure the load is rolled back (`undo.roll_back`) and FAILED."""
+    load_id = write.load_id
+    counts = Counts()
+    roster = Roster()
+    valid = props["rows"]
+    with quiet_session(driver, database) as session:
+        session.execute_write(lambda tx: tx.run(undo.START_LOAD, id=load_id, props=props).consume())
+        try:
+            done = 0
+            for batch in _batches(_records(unit, registry), options.batch_rows):
+
+                def one(tx: ManagedTransaction, batch: list[Record] = batch) -> Counts:
+                    return apply_batch(tx, unit.kind, batch, write, roster, journal=True)
+
+                kept = {
+                    pair: {u: list(ids) for u, ids in units.items()}
+                    for pair, units in roster.keep.items()
+                }
+                try:
+                    counts.merge(session.execute_write(unit_of_work(timeout=BATCH_TX_TIMEOUT)(one)))
+                except BaseException:
+                    roster.keep.clear()
+                    roster.keep.update(kept)
+                    raise
+                done += len(batch)
+                if progress:
+                    progress(f"loading {unit.path.name}", done, valid)
+            if write.complete_roster:
+                counts.merge(
+                    session.execute_write(
+                        unit_of_work(timeout=BATCH_TX_TIMEOUT)(
+                            lambda tx: end_missing_appointments(tx, roster, write, journal=True)
+                        )
+                    )
+                )
+        except BaseException as error:
+            undo.roll_back(driver, database, load_id, f"{type(error).__name__}: {error}")
+            raise LoadFailed(load_id, error) from error
+    undo.finish(driver, database, load_id, _count_props(counts))
+    return counts

@@ -8,7 +8,7 @@ refer to what earlier files of the same load declare.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import LiteralString
+from typing import Any, LiteralString
 
 from neo4j import Driver, ManagedTransaction, Session
 
@@ -75,6 +75,8 @@ class Registry:
     persons: set[str] = field(default_factory=set)
     _area_names: dict[str, list[str]] | None = None
     _grid_names: dict[str, list[tuple[str, str]]] | None = None
+    _found: dict[tuple[Any, ...], list[str]] = field(default_factory=dict)
+    """Answers of `find_area` / `find_grid`, forgotten whenever an area or grid is added."""
 
     @classmethod
     def from_graph(cls, driver: Driver, database: str, with_persons: bool) -> Registry:
@@ -101,10 +103,12 @@ class Registry:
     def add_area(self, area: Area) -> None:
         self.areas[area.code] = area
         self._area_names = None
+        self._found.clear()
 
     def add_grid(self, code: str, name: str, community: str) -> None:
         self.grids[code] = (name, community)
         self._grid_names = None
+        self._found.clear()
 
     def add_unit(self, label: str, key: str) -> None:
         self.units.setdefault(label, set()).add(key)
@@ -125,6 +129,13 @@ class Registry:
     def find_area(self, ref: str, level: str, within: list[str] = ()) -> list[str]:  # type: ignore[assignment]
         """Codes of areas of `level` that `ref` (a code or a name) may mean; `within` are codes
         or names of ancestors that narrow a name down."""
+        memo = ("area", ref, level, *within)
+        found = self._found.get(memo)
+        if found is None:
+            found = self._found[memo] = self._find_area(ref, level, within)
+        return found
+
+    def _find_area(self, ref: str, level: str, within: list[str]) -> list[str]:
         if ref in self.areas:
             return [ref] if self.areas[ref].level == level else []
         if self._area_names is None:
@@ -150,6 +161,13 @@ class Registry:
 
     def find_grid(self, ref: str, community: str | None) -> list[str]:
         """Codes of grids `ref` (a code, or a name inside `community`) may mean."""
+        memo = ("grid", ref, community)
+        found = self._found.get(memo)
+        if found is None:
+            found = self._found[memo] = self._find_grid(ref, community)
+        return found
+
+    def _find_grid(self, ref: str, community: str | None) -> list[str]:
         if ref in self.grids:
             return [ref]
         if self._grid_names is None:

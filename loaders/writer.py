@@ -17,8 +17,8 @@ from neo4j import ManagedTransaction
 
 from core.model import ROLE_RELATIONSHIP, AreaLevel, Rel
 from core.validation import appointment_id
-from loaders import cypher
-from loaders.kinds import Record
+from loaders import cypher, undo
+from loaders.kinds import Appointment, Record
 
 
 @dataclass
@@ -78,80 +78,102 @@ SUMMARY_NAMES = {
 
 
 def apply_batch(
-    tx: ManagedTransaction, kind: str, records: list[Record], options: WriteOptions, roster: Roster
+    tx: ManagedTransaction,
+    kind: str,
+    records: list[Record],
+    options: WriteOptions,
+    roster: Roster,
+    journal: bool = False,
 ) -> Counts:
-    """Diff one batch against the graph and write what changed; return the counts."""
+    """Sort one batch into created / updated / unchanged and write what changed.
+
+    One look-up of the stored `rowHash` of the batch's keys decides most rows: a missing key is
+    created, an equal hash is unchanged (nothing read, nothing written). Only rows whose hash
+    differs are compared in full with the graph. With `journal` (batched big-file mode), what
+    those rows are about to overwrite is first copied to `(:LoadUndo)` nodes so a failed load
+    can be rolled back (`loaders.undo`).
+    """
     counts = Counts()
     if kind == "visits":
-        return _apply_visits(tx, records, options, counts)
-    keys = [r.key for r in records]
-    current = {row["key"]: row for row in tx.run(cypher.READ_NODES[kind], keys=keys).data()}
-    links = cypher.LINKS[kind]
-    changed: list[Record] = []
-    created_keys: set[str] = set()
+        return _apply_visits(tx, records, options, counts, journal)
+    hashes = dict(tx.run(cypher.READ_HASHES[kind], keys=[r.key for r in records]).values())
+    created: list[Record] = []
+    same: list[Record] = []
+    suspects: list[Record] = []
     for record in records:
-        now = current.get(record.key)
-        if now is None:
-            changed.append(record)
-            created_keys.add(record.key)
-        elif not _same_props(now["props"], record.props) or any(
-            set(now[link.name]) != set(record.links.get(link.name, [])) for link in links
-        ):
-            changed.append(record)
+        stored = hashes.get(record.key, _ABSENT)
+        if stored is _ABSENT:
+            created.append(record)
+        elif stored == record.hash:
+            same.append(record)
         else:
-            continue
+            suspects.append(record)
+    links = cypher.LINKS[kind]
+    current: dict[str, Any] = {}
+    if suspects:
+        current = {
+            row["key"]: row
+            for row in tx.run(cypher.READ_NODES[kind], keys=[r.key for r in suspects]).data()
+        }
+    updated = [
+        r
+        for r in suspects
+        if not _same_props(current[r.key]["props"], r.props)
+        or any(set(current[r.key][link.name]) != set(r.links.get(link.name, [])) for link in links)
+    ]
+    rehash = [
+        {"key": r.key, "hash": r.hash}
+        for r in suspects
+        if current[r.key]["props"].get("rowHash") is None
+    ]
     name = SUMMARY_NAMES[kind]
-    counts.add(name, "created", len(created_keys))
-    counts.add(name, "updated", len(changed) - len(created_keys))
-    counts.add(name, "unchanged", len(records) - len(changed))
+    counts.add(name, "created", len(created))
+    counts.add(name, "updated", len(updated))
+    counts.add(name, "unchanged", len(same) + len(suspects) - len(updated))
 
     classify: list[dict[str, Any]] = []
     if kind == "families":
-        classify = _classification_changes(tx, records, options, counts)
+        classify = _classification_changes(tx, created, same, suspects, options, counts)
     appointments: dict[tuple[Rel, Any], list[dict[str, Any]]] = {}
     if kind == "people":
-        appointments = _appointment_changes(tx, records, options, counts, roster)
+        appointments = _appointment_changes(tx, created, same, suspects, options, counts, roster)
     if options.dry_run:
         return counts
+    if journal and suspects:
+        undo.snapshot_nodes(tx, kind, [r.key for r in suspects], options.load_id)
 
-    if changed:
-        rows = [{"key": r.key, "props": r.props} for r in changed]
-        if kind == "areas":
-            for level in AreaLevel:
-                level_rows = [
-                    row for row, r in zip(rows, changed, strict=True) if r.props["level"] == level
-                ]
-                if level_rows:
-                    tx.run(
-                        cypher.MERGE_AREAS[level], rows=level_rows, load=options.load_id
-                    ).consume()
-        else:
-            tx.run(cypher.MERGE_NODES[kind], rows=rows, load=options.load_id).consume()
+    if created:
+        _write_nodes(tx, kind, created, options, create=True)
         for link in links:
             added = [
-                {"key": r.key, "targets": r.links.get(link.name, [])}
-                for r in changed
-                if r.key in created_keys and r.links.get(link.name)
+                {"key": r.key, "targets": r.links[link.name]}
+                for r in created
+                if r.links.get(link.name)
             ]
             if added:
                 tx.run(cypher.ADD_LINKS[(kind, link.rel)], rows=added).consume()
+    if updated:
+        _write_nodes(tx, kind, updated, options, create=False)
+        for link in links:
             replaced = [
                 {"key": r.key, "targets": r.links.get(link.name, [])}
-                for r in changed
-                if r.key not in created_keys
-                and set(current[r.key][link.name]) != set(r.links.get(link.name, []))
+                for r in updated
+                if set(current[r.key][link.name]) != set(r.links.get(link.name, []))
             ]
             if replaced:
                 tx.run(cypher.SET_LINKS[(kind, link.rel)], rows=replaced).consume()
-        if kind in cypher.FEDERATION_RUNS:
-            derived = [
-                {"key": r.key, "area": r.extra["area"], "since": r.props.get("founded")}
-                for r in changed
-            ]
-            tx.run(cypher.FEDERATION_RUNS[kind], rows=derived).consume()
-            if kind == "groups":
-                tx.run(cypher.COVER_COMMUNITY_GRIDS, rows=derived).consume()
-                tx.run(cypher.COVER_DISTRICT_GRIDS, rows=derived).consume()
+    if rehash:
+        tx.run(cypher.SET_HASHES[kind], rows=rehash).consume()
+    changed = created + updated
+    if changed and kind in cypher.FEDERATION_RUNS:
+        derived = [
+            {"key": r.key, "area": r.extra["area"], "since": r.props.get("founded")}
+            for r in changed
+        ]
+        tx.run(cypher.FEDERATION_RUNS[kind], rows=derived).consume()
+        if kind == "groups":
+            tx.run(cypher.COVER_COMMUNITY_GRIDS, rows=derived).consume()
+            tx.run(cypher.COVER_DISTRICT_GRIDS, rows=derived).consume()
     if classify:
         tx.run(cypher.CLASSIFY_FAMILIES, rows=classify, load=options.load_id).consume()
     for pair, rows in appointments.items():
@@ -164,16 +186,59 @@ def apply_batch(
     return counts
 
 
+_ABSENT = object()
+
+
+def _write_nodes(
+    tx: ManagedTransaction,
+    kind: str,
+    records: list[Record],
+    options: WriteOptions,
+    create: bool,
+) -> None:
+    """`CREATE` (new keys: no property is null, so none is sent) or `MERGE` + `SET +=` (blank
+    cells remove properties), with the row hash and the load as `source`."""
+    if create:
+        rows = [
+            {
+                "key": r.key,
+                "hash": r.hash,
+                "props": {k: v for k, v in r.props.items() if v is not None},
+            }
+            for r in records
+        ]
+    else:
+        rows = [{"key": r.key, "hash": r.hash, "props": r.props} for r in records]
+    if kind == "areas":
+        statements = cypher.CREATE_AREAS if create else cypher.MERGE_AREAS
+        for level in AreaLevel:
+            level_rows = [
+                row for row, r in zip(rows, records, strict=True) if r.props["level"] == level
+            ]
+            if level_rows:
+                tx.run(statements[level], rows=level_rows, load=options.load_id).consume()
+        return
+    statement = cypher.CREATE_NODES[kind] if create else cypher.MERGE_NODES[kind]
+    tx.run(statement, rows=rows, load=options.load_id).consume()
+
+
 def _classification_changes(
-    tx: ManagedTransaction, records: list[Record], options: WriteOptions, counts: Counts
+    tx: ManagedTransaction,
+    created: list[Record],
+    same: list[Record],
+    suspects: list[Record],
+    options: WriteOptions,
+    counts: Counts,
 ) -> list[dict[str, Any]]:
-    wanted = [r for r in records if r.extra.get("category")]
-    current = {
-        row["key"]: row["category"]
-        for row in tx.run(cypher.READ_CLASSIFICATIONS, keys=[r.key for r in wanted]).data()
-    }
+    """Families: a new category ends the open classification and starts one. Rows of new
+    families and rows whose hash is unchanged need no look-up."""
+    counts.add("CLASSIFIED_AS", "unchanged", sum(1 for r in same if r.extra.get("category")))
+    wanted = [r for r in suspects if r.extra.get("category")]
+    current: dict[str, Any] = {}
+    if wanted:
+        current = dict(tx.run(cypher.READ_CLASSIFICATIONS, keys=[r.key for r in wanted]).values())
     rows = []
-    for r in wanted:
+    for r in [*[c for c in created if c.extra.get("category")], *wanted]:
         if current.get(r.key) == r.extra["category"]:
             counts.add("CLASSIFIED_AS", "unchanged")
             continue
@@ -200,17 +265,45 @@ class Roster:
 
 def _appointment_changes(
     tx: ManagedTransaction,
-    records: list[Record],
+    created: list[Record],
+    same: list[Record],
+    suspects: list[Record],
     options: WriteOptions,
     counts: Counts,
     roster: Roster,
 ) -> dict[tuple[Rel, Any], list[dict[str, Any]]]:
-    ids = [r.key for r in records if r.appointments]
+    """People: which appointments to create or re-open. New people's appointments are all new;
+    an unchanged row's are all unchanged (read only when a complete roster needs the id of an
+    open appointment given without 任职时间); changed rows are compared with the graph."""
+    out: dict[tuple[Rel, Any], list[dict[str, Any]]] = defaultdict(list)
+    for record in created:
+        for a in record.appointments:
+            pair = ROLE_RELATIONSHIP[a.role]
+            since = a.since or options.as_of
+            aid = appointment_id(record.key, a.role, a.unit, since)
+            roster.keep[pair][a.unit].append(aid)
+            counts.add("appointments", "created")
+            out[pair].append(_appointment_row(record.key, a, aid, since, new=True))
+    compare = list(suspects)
+    for record in same:
+        counts.add("appointments", "unchanged", len(record.appointments))
+        if not options.complete_roster:
+            continue
+        if any(a.since is None for a in record.appointments):
+            compare.append(record)
+            continue
+        for a in record.appointments:
+            aid = appointment_id(record.key, a.role, a.unit, a.since)  # type: ignore[arg-type]
+            roster.keep[ROLE_RELATIONSHIP[a.role]][a.unit].append(aid)
+    ids = [r.key for r in compare if r.appointments]
+    if not ids:
+        return out
     existing: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in tx.run(cypher.READ_APPOINTMENTS, ids=ids).data():
         existing[row["person"]].append(row)
-    out: dict[tuple[Rel, Any], list[dict[str, Any]]] = defaultdict(list)
-    for record in records:
+    unchanged_rows = {id(r) for r in same}
+    for record in compare:
+        known_same = id(record) in unchanged_rows
         for a in record.appointments:
             pair = ROLE_RELATIONSHIP[a.role]
             mine = [
@@ -229,33 +322,40 @@ def _appointment_changes(
                     if match
                     else appointment_id(record.key, a.role, a.unit, options.as_of)
                 )
+            roster.keep[pair][a.unit].append(aid)
+            if known_same:
+                continue  # counted above; read only for its id
             since = (
                 _native(match["since"]) if match and a.since is None else (a.since or options.as_of)
             )
-            roster.keep[pair][a.unit].append(aid)
             if match is not None and match["until"] is None and match["building"] == a.building:
                 counts.add("appointments", "unchanged")
                 continue
             counts.add("appointments", "updated" if match else "created")
-            out[pair].append(
-                {
-                    "person": record.key,
-                    "unit": a.unit,
-                    "id": aid,
-                    "role": a.role.value,
-                    "since": since,
-                    "building": a.building,
-                    "new": match is None,
-                }
-            )
+            out[pair].append(_appointment_row(record.key, a, aid, since, new=match is None))
     return out
 
 
+def _appointment_row(
+    person: str, a: Appointment, aid: str, since: date, new: bool
+) -> dict[str, Any]:
+    return {
+        "person": person,
+        "unit": a.unit,
+        "id": aid,
+        "role": a.role.value,
+        "since": since,
+        "building": a.building,
+        "new": new,
+    }
+
+
 def end_missing_appointments(
-    tx: ManagedTransaction, roster: Roster, options: WriteOptions
+    tx: ManagedTransaction, roster: Roster, options: WriteOptions, journal: bool = False
 ) -> Counts:
     """Complete-roster mode: end (`until` = as-of date) open appointments of the units in the
-    file that the file no longer lists. They are kept, never deleted."""
+    file that the file no longer lists. They are kept, never deleted; the person's `rowHash` is
+    removed, so a roster that lists her again re-opens the appointment."""
     counts = Counts()
     for pair, units in roster.keep.items():
         rows = [{"code": code, "keep": keep} for code, keep in units.items()]
@@ -265,30 +365,47 @@ def end_missing_appointments(
             else cypher.END_APPOINTMENTS[pair]
         )
         for start in range(0, len(rows), 1000):
-            result = tx.run(
-                query, units=rows[start : start + 1000], until=options.as_of, load=options.load_id
-            ).single()
+            chunk = rows[start : start + 1000]
+            if journal and not options.dry_run:
+                tx.run(undo.SNAPSHOT_ENDING[pair], units=chunk, load=options.load_id).consume()
+            result = tx.run(query, units=chunk, until=options.as_of, load=options.load_id).single()
             counts.add("appointments", "ended", result["ended"] if result else 0)
     return counts
 
 
 def _apply_visits(
-    tx: ManagedTransaction, records: list[Record], options: WriteOptions, counts: Counts
+    tx: ManagedTransaction,
+    records: list[Record],
+    options: WriteOptions,
+    counts: Counts,
+    journal: bool,
 ) -> Counts:
+    """Visits are relationships keyed by `person|family|date`; their `rowHash` decides too."""
     rows = [
-        {"key": r.key, "person": r.extra["person"], "family": r.extra["family"], "props": r.props}
+        {
+            "key": r.key,
+            "hash": r.hash,
+            "person": r.extra["person"],
+            "family": r.extra["family"],
+            "props": r.props,
+        }
         for r in records
     ]
-    current = {row["key"]: row["props"] for row in tx.run(cypher.READ_VISITS, rows=rows).data()}
-    changed = [
-        row
-        for row in rows
-        if row["key"] not in current or not _same_props(current[row["key"]], row["props"])
-    ]
+    current = {row["key"]: row for row in tx.run(cypher.READ_VISITS, rows=rows).data()}
+    changed = []
+    for row in rows:
+        now = current.get(row["key"])
+        if now is None or (
+            now["hash"] != row["hash"] and not _same_props(now["props"], row["props"])
+        ):
+            changed.append(row)
     created = sum(1 for row in changed if row["key"] not in current)
     counts.add("VISITED", "created", created)
     counts.add("VISITED", "updated", len(changed) - created)
     counts.add("VISITED", "unchanged", len(rows) - len(changed))
     if changed and not options.dry_run:
+        known = [row["key"] for row in changed if row["key"] in current]
+        if journal and known:
+            tx.run(undo.SNAPSHOT_VISITS, keys=known, load=options.load_id).consume()
         tx.run(cypher.MERGE_VISITS, rows=changed, load=options.load_id).consume()
     return counts

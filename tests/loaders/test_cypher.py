@@ -9,12 +9,12 @@ from typing import Any
 from neo4j import Driver
 
 from core.settings import Settings
-from loaders import cypher, demo, demo_seed, registry
+from loaders import cypher, demo, demo_seed, registry, undo
 
 
 def _constants() -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
-    for module in (cypher, registry, demo, demo_seed):
+    for module in (cypher, registry, demo, demo_seed, undo):
         for name, value in vars(module).items():
             if not name.isupper():
                 continue
@@ -44,6 +44,7 @@ PARAMS: dict[str, Any] = {
     "until": date(2025, 1, 1),
     "since": date(2025, 1, 1),
     "by": "test",
+    "status": "COMPLETE",
     "venue": "none",
     "group": "none",
     "date": date(2025, 1, 1),

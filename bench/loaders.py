@@ -1,16 +1,23 @@
-"""Loader throughput: person rows per second, first load vs re-load of the unchanged roster.
+"""Loader throughput: person rows per second for a first load, an unchanged re-load and a
+re-load with 10 % of the rows changed, side by side, with the peak memory of the process.
 
-    GRIDGRAPH_NEO4J_BOLT_PORT=... .venv/bin/python -m bench.loaders [--rows 50000] [--format csv]
+    GRIDGRAPH_NEO4J_BOLT_PORT=... .venv/bin/python -m bench.loaders [--rows 50000]
+        [--format csv|xlsx] [--tx-rows N] [--demo] [--memory-rows 500000]
 
-Writes a synthetic people roster (GBK CSV or xlsx) for one bench community with a grid role,
-a sisters-group role and a federation role per row where the roster says so, loads it twice
-through `loaders.pipeline.load_files`, prints a table, and removes what it wrote. Not a test.
+Writes a synthetic people roster (GBK CSV or xlsx) for one bench community with a grid role
+and a sisters-group role where the roster says so, loads it through
+`loaders.pipeline.load_files`, prints a table, and removes what it wrote. `--memory-rows` runs
+a first load of a file that large in a child process and reports its peak RSS; `--demo` times
+`gridgraph demo --scale 1` on an empty database (it wipes it). Not a test.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import resource
+import subprocess
+import sys
 import tempfile
 import time
 from datetime import date, timedelta
@@ -37,7 +44,9 @@ DELETE l
 """
 
 
-def write_files(folder: Path, rows: int, fmt: str) -> list[Path]:
+def write_files(folder: Path, rows: int, fmt: str, changed: int = 0) -> list[Path]:
+    """The base files and a people roster of `rows` rows; every `changed`-th row (when given)
+    has a different phone number."""
     areas = folder / "areas.csv"
     with areas.open("w", encoding="utf-8-sig", newline="") as handle:
         w = csv.writer(handle)
@@ -77,7 +86,7 @@ def write_files(folder: Path, rows: int, fmt: str) -> list[Path]:
                 "女",
                 born.strftime("%Y.%m"),
                 make_id_number("370398", born, n // 15000, "F"),
-                f"19905{n:06d}",
+                f"19906{n:06d}" if changed and n % changed == 0 else f"19905{n:06d}",
                 COMMUNITY,
                 f"{COMMUNITY}-{n % 50 + 1:03d}" if n % 5 == 0 else "",
                 "专职网格员" if n % 5 == 0 else "",
@@ -94,10 +103,10 @@ def write_files(folder: Path, rows: int, fmt: str) -> list[Path]:
         sheet.append(header)
         for row in body:
             sheet.append(row)
-        people = folder / "people.xlsx"
+        people = folder / f"people{'-changed' if changed else ''}.xlsx"
         book.save(people)
     else:
-        people = folder / "people.csv"
+        people = folder / f"people{'-changed' if changed else ''}.csv"
         with people.open("w", encoding="gbk", newline="") as handle:
             w = csv.writer(handle)
             w.writerow(header)
@@ -105,10 +114,64 @@ def write_files(folder: Path, rows: int, fmt: str) -> list[Path]:
     return [areas, grids, groups, people]
 
 
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process, in MiB (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def memory_run(folder: Path, rows: int, tx_rows: int) -> tuple[float, float, str]:
+    """Seconds, peak RSS (MiB) and load id of a load of a `rows`-row roster, in a child process
+    so the figure is that load's alone (above `tx_rows` it is written in batches)."""
+    files = write_files(folder, rows, "csv")
+    code = (
+        "import sys; from pathlib import Path; from bench.loaders import _child_load; "
+        "_child_load([Path(p) for p in sys.argv[2:]], int(sys.argv[1]))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(tx_rows), *map(str, files)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
+    return float(out[0]), float(out[1]), out[2]
+
+
+def _child_load(files: list[Path], tx_rows: int) -> None:
+    """In the child: load the base files, then time the people file (the last)."""
+    *base, people = files
+    settings = Settings()
+    with create_sync_driver(settings) as driver:
+        load_files(driver, settings.neo4j_database, base, LoadOptions(by="bench"))
+        began = time.perf_counter()
+        result = load_files(
+            driver, settings.neo4j_database, [people], LoadOptions(by="bench", tx_rows=tx_rows)
+        )
+        print(f"{time.perf_counter() - began:.1f} {peak_rss_mb():.0f} {result.files[0].load_id}")
+
+
+def demo_run(folder: Path) -> float:
+    """Seconds of `gridgraph demo --scale 1` (what `run_demo` does) on a wiped database."""
+    from commands.demo import WIPE, run_demo
+
+    settings = Settings()
+    with create_sync_driver(settings) as driver:
+        with driver.session(database=settings.neo4j_database) as session:
+            session.run(WIPE).consume()
+        began = time.perf_counter()
+        run_demo(driver, settings.neo4j_database, 1.0, folder)
+        took = time.perf_counter() - began
+        with driver.session(database=settings.neo4j_database) as session:
+            session.run(WIPE).consume()
+    return took
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=50_000)
     parser.add_argument("--format", choices=("csv", "xlsx"), default="csv")
+    parser.add_argument("--tx-rows", type=int, default=LoadOptions().tx_rows)
+    parser.add_argument("--memory-rows", type=int, default=0)
+    parser.add_argument("--demo", action="store_true")
     args = parser.parse_args()
     settings = Settings()
     console = Console()
@@ -116,6 +179,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp, create_sync_driver(settings) as driver:
         db = settings.neo4j_database
         *base, people = write_files(Path(tmp), args.rows, args.format)
+        changed = write_files(Path(tmp), args.rows, args.format, changed=10)[-1]
         loads += [f.load_id for f in load_files(driver, db, base).files if f.load_id]
         table = Table(
             "run",
@@ -125,20 +189,27 @@ def main() -> None:
             "created",
             "updated",
             "unchanged",
-            title=f"Person rows ({args.format}), {args.rows} rows",
+            title=f"Person rows ({args.format}), {args.rows:,} rows, tx-rows {args.tx_rows:,}",
         )
-        seconds: list[float] = []
+        seconds: dict[str, float] = {}
+        runs = (
+            ("first load", people),
+            ("re-load (unchanged)", people),
+            ("re-load (10% changed)", changed),
+        )
         try:
-            for run in ("first load", "re-load (unchanged)"):
+            for run, path in runs:
                 began = time.perf_counter()
-                result = load_files(driver, db, [people], LoadOptions(by="bench"))
+                result = load_files(
+                    driver, db, [path], LoadOptions(by="bench", tx_rows=args.tx_rows)
+                )
                 took = time.perf_counter() - began
-                seconds.append(took)
+                seconds[run] = took
                 loads += [f.load_id for f in result.files if f.load_id]
                 c = result.counts
                 table.add_row(
                     run,
-                    str(args.rows),
+                    f"{args.rows:,}",
                     f"{took:.1f}",
                     f"{args.rows / took:,.0f}",
                     str(c.total("created")),
@@ -150,7 +221,24 @@ def main() -> None:
             with driver.session(database=db) as session:
                 session.run(CLEAN_UP, loads=loads).consume()
         console.print(table)
-        console.print(f"re-load is {seconds[0] / seconds[1]:.1f}x faster than the first load")
+        first, again = seconds["first load"], seconds["re-load (unchanged)"]
+        console.print(f"unchanged re-load is {first / again:.1f}x faster than the first load")
+        console.print(f"peak RSS of this process: {peak_rss_mb():.0f} MiB")
+        if args.memory_rows:
+            try:
+                took, rss, load_id = memory_run(Path(tmp), args.memory_rows, args.tx_rows)
+                loads.append(load_id)
+            finally:
+                driver.execute_query(CLEAN_LOADS, loads=loads, database_=db)
+                with driver.session(database=db) as session:
+                    session.run(CLEAN_UP, loads=loads).consume()
+            console.print(
+                f"first load of {args.memory_rows:,} rows (batched above {args.tx_rows:,}): "
+                f"{took:.1f} s, {args.memory_rows / took:,.0f} rows/s, peak RSS {rss:.0f} MiB"
+            )
+    if args.demo:
+        with tempfile.TemporaryDirectory() as tmp:
+            console.print(f"gridgraph demo --scale 1: {demo_run(Path(tmp)):.1f} s")
 
 
 if __name__ == "__main__":

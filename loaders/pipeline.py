@@ -37,7 +37,7 @@ FILE_TX_TIMEOUT = 3600.0
 large roster on a busy machine)."""
 BATCH_TX_TIMEOUT = 600.0
 """Seconds one batch's transaction may take in batched mode."""
-TX_ROWS = 100_000
+TX_ROWS = 25_000
 """Files with more valid rows than this are written in batches of separate transactions, with
 an undo journal (`loaders.undo`), instead of one transaction."""
 CACHE_ROWS = 100_000

@@ -3,27 +3,23 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import LiteralString
 
 from core.database import Database
 from core.model import Label
 from resolvers.dataloaders import EACH_KEY, Related
-from resolvers.pagination import Page, PageRequest, fetch_page, page_tail
+from resolvers.pagination import Page, PageRequest, fetch_list_page, list_queries
 from resolvers.rows import ROW
-from resolvers.scope import in_scope, within
+from resolvers.scope import in_scope
 
-LIST_ACTIVITIES: LiteralString = (
-    """MATCH (n:Activity)
-WHERE ($kind IS NULL OR n.kind = $kind)
+LIST_ACTIVITIES, LIST_ACTIVITIES_IN_AREA = list_queries(
+    Label.ACTIVITY,
+    """($kind IS NULL OR n.kind = $kind)
   AND ($date_from IS NULL OR n.date >= $date_from)
-  AND ($date_to IS NULL OR n.date <= $date_to)
-  AND ($area_code IS NULL OR """
-    + within("n", "area_code")
-    + ")\n  AND "
-    + in_scope("n")
-    + "\nWITH n, [coalesce(toString(n.date), ''), n.code] AS key\n"
-    + page_tail(Label.ACTIVITY, descending=True)
+  AND ($date_to IS NULL OR n.date <= $date_to)""",
+    "[coalesce(toString(n.date), ''), n.code]",
+    descending=True,
 )
+"""Activities, newest first: all of them, and those of the subtree of `$root`."""
 
 ACTIVITY_PARTICIPANTS = Related(
     "activity_participants",
@@ -48,9 +44,9 @@ async def list_activities(
     date_to: date | None = None,
 ) -> Page:
     """Activities, newest first, by area subtree, kind and date range."""
-    return await fetch_page(
+    return await fetch_list_page(
         db,
-        LIST_ACTIVITIES,
+        (LIST_ACTIVITIES, LIST_ACTIVITIES_IN_AREA),
         page,
         scope=scope,
         area_code=area_code,

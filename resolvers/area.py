@@ -7,19 +7,21 @@ from typing import LiteralString
 from core.database import Database
 from core.model import Label
 from resolvers.dataloaders import EACH_KEY, Related, collect_rows
-from resolvers.pagination import Page, PageRequest, fetch_page, page_tail
+from resolvers.pagination import Page, PageRequest, fetch_page, page_query
 from resolvers.rows import ROW
 from resolvers.scope import in_scope
 
-LIST_AREAS: LiteralString = (
-    """MATCH (n:Area)
+LIST_AREAS: LiteralString = page_query(
+    (
+        """MATCH (n:Area)
 WHERE ($level IS NULL OR n.level = $level)
   AND ($parent_code IS NULL OR EXISTS { MATCH (n)-[:PART_OF]->(:Area {code: $parent_code}) })
   AND ($name_contains IS NULL OR n.name CONTAINS $name_contains)
   AND """
-    + in_scope("n")
-    + "\nWITH n, n.code AS key\n"
-    + page_tail(Label.AREA)
+        + in_scope("n")
+    ),
+    Label.AREA,
+    "n.code",
 )
 
 AREA_CHILDREN = Related(

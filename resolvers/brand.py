@@ -7,14 +7,13 @@ from typing import LiteralString
 from core.database import Database
 from core.model import Label
 from resolvers.dataloaders import Related, collect_rows
-from resolvers.pagination import Page, PageRequest, fetch_page, page_tail
+from resolvers.pagination import Page, PageRequest, fetch_page, page_query
 from resolvers.scope import in_scope
 
-LIST_SERVICE_BRANDS: LiteralString = (
-    "MATCH (n:ServiceBrand)\nWHERE ($kind IS NULL OR n.kind = $kind) AND "
-    + in_scope("n")
-    + "\nWITH n, n.code AS key\n"
-    + page_tail(Label.SERVICE_BRAND)
+LIST_SERVICE_BRANDS: LiteralString = page_query(
+    ("MATCH (n:ServiceBrand)\nWHERE ($kind IS NULL OR n.kind = $kind) AND " + in_scope("n")),
+    Label.SERVICE_BRAND,
+    "n.code",
 )
 
 BRAND_VENUES = Related(

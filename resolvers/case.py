@@ -8,27 +8,24 @@ from typing import LiteralString
 from core.database import Database
 from core.model import Label
 from resolvers.dataloaders import EACH_KEY, Related, collect_rows
-from resolvers.pagination import Page, PageRequest, fetch_page, page_tail
+from resolvers.pagination import Page, PageRequest, fetch_list_page, list_queries
 from resolvers.rows import ROW
-from resolvers.scope import in_scope, within
+from resolvers.scope import in_scope
 
 CLOSED_STATUSES = ("CLOSED", "REJECTED")
 
-LIST_CASES: LiteralString = (
-    """MATCH (n:Case)
-WHERE ($statuses IS NULL OR n.status IN $statuses)
+LIST_CASES, LIST_CASES_IN_AREA = list_queries(
+    Label.CASE,
+    """($statuses IS NULL OR n.status IN $statuses)
   AND ($categories IS NULL OR n.category IN $categories)
   AND ($open IS NULL OR $open = (NOT n.status IN ['CLOSED', 'REJECTED']))
   AND ($reported_from IS NULL OR date(n.reportedAt) >= $reported_from)
   AND ($reported_to IS NULL OR date(n.reportedAt) <= $reported_to)
-  AND ($grid_code IS NULL OR EXISTS { MATCH (n)-[:IN]->(:Grid {code: $grid_code}) })
-  AND ($area_code IS NULL OR """
-    + within("n", "area_code")
-    + ")\n  AND "
-    + in_scope("n")
-    + "\nWITH n, [coalesce(toString(n.reportedAt), ''), n.id] AS key\n"
-    + page_tail(Label.CASE, descending=True)
+  AND ($grid_code IS NULL OR EXISTS { MATCH (n)-[:IN]->(:Grid {code: $grid_code}) })""",
+    "[coalesce(toString(n.reportedAt), ''), n.id]",
+    descending=True,
 )
+"""Cases, newest report first: all of them, and those of the subtree of `$root`."""
 
 CASE_TIMELINE = Related(
     "case_timeline",
@@ -92,9 +89,9 @@ async def list_cases(
     reported_to: date | None = None,
 ) -> Page:
     """Cases, newest report first, by status, category, area subtree, grid and report date."""
-    return await fetch_page(
+    return await fetch_list_page(
         db,
-        LIST_CASES,
+        (LIST_CASES, LIST_CASES_IN_AREA),
         page,
         scope=scope,
         statuses=statuses,

@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
-from typing import LiteralString
-
 from core.database import Database
 from core.model import Label
-from resolvers.pagination import Page, PageRequest, fetch_page, page_tail
-from resolvers.scope import in_scope, within
+from resolvers.pagination import CODE_SEEK, Page, PageRequest, fetch_list_page, list_queries
 
-LIST_COUNCILS: LiteralString = (
-    """MATCH (n:Council)
-WHERE ($area_code IS NULL OR """
-    + within("n", "area_code")
-    + ")\n  AND "
-    + in_scope("n")
-    + "\nWITH n, n.code AS key\n"
-    + page_tail(Label.COUNCIL)
+LIST_COUNCILS, LIST_COUNCILS_IN_AREA = list_queries(
+    Label.COUNCIL,
+    """true""",
+    "n.code",
+    seek=CODE_SEEK,
 )
+"""Councils of the whole city, and of the subtree of `$root`."""
 
 
 async def list_councils(
     db: Database, scope: str | None, page: PageRequest, *, area_code: str | None = None
 ) -> Page:
     """Councils by code, in an area's subtree."""
-    return await fetch_page(db, LIST_COUNCILS, page, scope=scope, area_code=area_code)
+    return await fetch_list_page(
+        db, (LIST_COUNCILS, LIST_COUNCILS_IN_AREA), page, scope=scope, area_code=area_code
+    )

@@ -7,14 +7,13 @@ from typing import LiteralString
 from core.database import Database
 from core.model import Label
 from resolvers.dataloaders import Related, collect_rows
-from resolvers.pagination import Page, PageRequest, fetch_page, page_tail
+from resolvers.pagination import Page, PageRequest, fetch_page, page_query
 from resolvers.scope import in_scope
 
-LIST_DEPARTMENTS: LiteralString = (
-    "MATCH (n:Department)\nWHERE "
-    + in_scope("n")
-    + "\nWITH n, n.code AS key\n"
-    + page_tail(Label.DEPARTMENT)
+LIST_DEPARTMENTS: LiteralString = page_query(
+    ("MATCH (n:Department)\nWHERE " + in_scope("n")),
+    Label.DEPARTMENT,
+    "n.code",
 )
 
 MECHANISM_DEPARTMENTS = Related(

@@ -11,28 +11,32 @@ from typing import LiteralString
 from core.database import Database
 from core.model import Label
 from resolvers.dataloaders import EACH_KEY, Related, collect_rows
-from resolvers.pagination import Page, PageRequest, fetch_page, page_tail
+from resolvers.pagination import (
+    CODE_SEEK,
+    Page,
+    PageRequest,
+    fetch_list_page,
+    fetch_page,
+    list_queries,
+    page_query,
+)
 from resolvers.rows import ROW
-from resolvers.scope import in_scope, within
+from resolvers.scope import in_scope
 
-LIST_FAMILIES: LiteralString = (
-    """MATCH (n:Family)
-WHERE ($grid_code IS NULL OR EXISTS { MATCH (n)-[:IN]->(:Grid {code: $grid_code}) })
-  AND ($area_code IS NULL OR """
-    + within("n", "area_code")
-    + """)
+LIST_FAMILIES, LIST_FAMILIES_IN_AREA = list_queries(
+    Label.FAMILY,
+    """($grid_code IS NULL OR EXISTS { MATCH (n)-[:IN]->(:Grid {code: $grid_code}) })
   AND ($categories IS NULL OR EXISTS {
     MATCH (n)-[c:CLASSIFIED_AS]->(k:Category)
     WHERE c.until IS NULL
       AND (k.code IN $categories OR k.colour IN $categories OR k.name IN $categories)
   })
   AND ($not_visited_since IS NULL
-    OR NOT EXISTS { MATCH (n)<-[v:VISITED]-(:Person) WHERE v.date >= $not_visited_since })
-  AND """
-    + in_scope("n")
-    + "\nWITH n, n.code AS key\n"
-    + page_tail(Label.FAMILY)
+    OR NOT EXISTS { MATCH (n)<-[v:VISITED]-(:Person) WHERE v.date >= $not_visited_since })""",
+    "n.code",
+    seek=CODE_SEEK,
 )
+"""Families of the whole city, and of the subtree of `$root`."""
 
 FAMILY_CLASSIFICATIONS = Related(
     "family_classifications",
@@ -65,11 +69,10 @@ FAMILY_MEMBERS = Related(
 )
 """The people of each household."""
 
-LIST_SCHEMES: LiteralString = (
-    "MATCH (n:ClassificationScheme)\nWHERE "
-    + in_scope("n")
-    + "\nWITH n, n.code AS key\n"
-    + page_tail(Label.SCHEME)
+LIST_SCHEMES: LiteralString = page_query(
+    ("MATCH (n:ClassificationScheme)\nWHERE " + in_scope("n")),
+    Label.SCHEME,
+    "n.code",
 )
 
 SCHEME_CATEGORIES = Related(
@@ -94,9 +97,9 @@ async def list_families(
     not_visited_since: date | None = None,
 ) -> Page:
     """Families by code; `categories` (codes, colours or names) match the current category."""
-    return await fetch_page(
+    return await fetch_list_page(
         db,
-        LIST_FAMILIES,
+        (LIST_FAMILIES, LIST_FAMILIES_IN_AREA),
         page,
         scope=scope,
         grid_code=grid_code,

@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-from typing import LiteralString
-
 from core.database import Database
 from core.model import Label
-from resolvers.pagination import Page, PageRequest, fetch_page, page_tail
-from resolvers.scope import in_scope, within
+from resolvers.pagination import CODE_SEEK, Page, PageRequest, fetch_list_page, list_queries
 
-LIST_FEDERATIONS: LiteralString = (
-    """MATCH (n:Federation)
-WHERE ($level IS NULL OR n.level = $level)
-  AND ($area_code IS NULL OR """
-    + within("n", "area_code")
-    + ")\n  AND "
-    + in_scope("n")
-    + "\nWITH n, n.code AS key\n"
-    + page_tail(Label.FEDERATION)
+LIST_FEDERATIONS, LIST_FEDERATIONS_IN_AREA = list_queries(
+    Label.FEDERATION,
+    """$level IS NULL OR n.level = $level""",
+    "n.code",
+    seek=CODE_SEEK,
 )
+"""Federations of the whole city, and of the subtree of `$root`."""
 
 
 async def list_federations(
@@ -30,6 +24,11 @@ async def list_federations(
     level: str | None = None,
 ) -> Page:
     """Federations by code, in an area's subtree and/or of one level."""
-    return await fetch_page(
-        db, LIST_FEDERATIONS, page, scope=scope, area_code=area_code, level=level
+    return await fetch_list_page(
+        db,
+        (LIST_FEDERATIONS, LIST_FEDERATIONS_IN_AREA),
+        page,
+        scope=scope,
+        area_code=area_code,
+        level=level,
     )

@@ -2,27 +2,20 @@
 
 from __future__ import annotations
 
-from typing import LiteralString
-
 from core.database import Database
 from core.model import Label
 from resolvers.dataloaders import Related, collect_rows
-from resolvers.pagination import Page, PageRequest, fetch_page, page_tail
-from resolvers.scope import in_scope, within
+from resolvers.pagination import CODE_SEEK, Page, PageRequest, fetch_list_page, list_queries
 
-LIST_GRIDS: LiteralString = (
-    """MATCH (n:Grid)
-WHERE ($kind IS NULL OR n.kind = $kind)
+LIST_GRIDS, LIST_GRIDS_IN_AREA = list_queries(
+    Label.GRID,
+    """($kind IS NULL OR n.kind = $kind)
   AND ($name_contains IS NULL OR n.name CONTAINS $name_contains)
-  AND ($covered IS NULL OR $covered = EXISTS { MATCH (n)<-[:COVERS]-(:SistersGroup) })
-  AND ($area_code IS NULL OR """
-    + within("n", "area_code")
-    + """)
-  AND """
-    + in_scope("n")
-    + "\nWITH n, n.code AS key\n"
-    + page_tail(Label.GRID)
+  AND ($covered IS NULL OR $covered = EXISTS { MATCH (n)<-[:COVERS]-(:SistersGroup) })""",
+    "n.code",
+    seek=CODE_SEEK,
 )
+"""Grids of the whole city, and of the subtree of `$root` (the area filter or the viewer's)."""
 
 GRID_SISTERS_GROUPS = Related(
     "grid_sisters_groups",
@@ -53,9 +46,9 @@ async def list_grids(
     covered: bool | None = None,
 ) -> Page:
     """Grids by code, filtered by area subtree, kind, name fragment, sisters-group coverage."""
-    return await fetch_page(
+    return await fetch_list_page(
         db,
-        LIST_GRIDS,
+        (LIST_GRIDS, LIST_GRIDS_IN_AREA),
         page,
         scope=scope,
         area_code=area_code,

@@ -9,7 +9,7 @@ from typing import Any, LiteralString
 from core.database import Database
 from core.model import FEDERATION_EXECUTIVE_ROLES, GRID_WORKER_ROLES, Label
 from resolvers.dataloaders import EACH_KEY, Related
-from resolvers.pagination import Page, PageRequest, fetch_page, page_tail
+from resolvers.pagination import Page, PageRequest, fetch_page, page_query
 from resolvers.rows import APPOINTMENT_TYPES, ROW, native, primary_label
 from resolvers.scope import in_scope
 
@@ -23,7 +23,7 @@ _IN_FORCE_R: LiteralString = (
     "(r.since IS NULL OR r.since <= $as_of) AND (r.until IS NULL OR r.until >= $as_of)"
 )
 
-DUAL_ROLE_MEMBERS: LiteralString = (
+DUAL_ROLE_MEMBERS: LiteralString = page_query(
     "MATCH (n:Person)-[r:"
     + APPOINTMENT_TYPES
     + """]->()
@@ -42,15 +42,16 @@ WHERE EXISTS {
   AND ($area_code IS NULL OR EXISTS {
     MATCH (n)-[r:"""
     + APPOINTMENT_TYPES
-    + """]->()-[:IN]->(:Area)-[:PART_OF*0..]->(:Area {code: $area_code})
+    + """]->()-[:IN]->(x:Area)
     WHERE (r.role IN $first_roles OR r.role IN $second_roles) AND """
     + _IN_FORCE_R
     + """
+      AND $area_code IN COLLECT { MATCH (x)-[:PART_OF*0..]->(up_:Area) RETURN up_.code }
   })
   AND """
-    + in_scope("n")
-    + "\nWITH n, [n.name, n.id] AS key\n"
-    + page_tail(Label.PERSON)
+    + in_scope("n"),
+    Label.PERSON,
+    "[n.name, n.id]",
 )
 """People holding, on `$as_of`, one of `$first_roles` and one of `$second_roles`, at least one
 of the two in `$area_code`'s subtree."""

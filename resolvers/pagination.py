@@ -17,6 +17,7 @@ from core.database import Database
 from core.errors import BadUserInput
 from core.model import Label
 from resolvers.rows import ROW, Row, native
+from resolvers.scope import also_in_scope, in_area, in_scope, root_of
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
@@ -47,14 +48,17 @@ def decode_cursor(kind: str, cursor: str) -> Any:
 
 @dataclass(frozen=True)
 class PageRequest:
-    """A validated `first`/`after` pair for a list of `kind`."""
+    """A validated `first`/`after` pair for a list of `kind`; `count`: compute `totalCount`."""
 
     kind: str
     first: int = DEFAULT_PAGE_SIZE
     after: Any = None
+    count: bool = True
 
     @classmethod
-    def of(cls, kind: str, first: int | None, after: str | None) -> PageRequest:
+    def of(
+        cls, kind: str, first: int | None, after: str | None, *, count: bool = True
+    ) -> PageRequest:
         """Validate `first` (1..100) and decode `after`."""
         size = DEFAULT_PAGE_SIZE if first is None else first
         if size < 0 or size > MAX_PAGE_SIZE:
@@ -63,53 +67,119 @@ class PageRequest:
                 argument="first",
                 max=MAX_PAGE_SIZE,
             )
-        return cls(kind, size, None if after is None else decode_cursor(kind, after))
+        return cls(kind, size, None if after is None else decode_cursor(kind, after), count)
 
     @property
     def params(self) -> dict[str, Any]:
-        """The Cypher parameters of the page tail (`$after`, `$limit`: one extra row)."""
-        return {"after": self.after, "limit": self.first + 1}
+        """Parameters of `page_query` (`$limit`: one extra row, to see if more follow)."""
+        return {"after": self.after, "limit": self.first + 1, "count": self.count}
 
 
 @dataclass
 class Page:
-    """One page of a list: rows with their cursors, and the size of the whole list."""
+    """One page of a list: rows with their cursors, and the size of the whole list (None when
+    it was not asked for)."""
 
     rows: list[Row]
     cursors: list[str]
-    total: int
+    total: int | None
     has_next: bool
     has_previous: bool
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def page_tail(label: Label, descending: bool = False) -> LiteralString:
-    """Cypher that turns `WITH n, key` rows into one row `total`, `page` ([{key, row}]).
+def page_query(
+    match: LiteralString,
+    label: Label,
+    key: LiteralString,
+    descending: bool = False,
+    order: LiteralString | None = None,
+    seek: LiteralString | None = None,
+) -> LiteralString:
+    """Cypher returning one row `total`, `page` ([{key, row}]) of the rows `match` binds as `n`.
 
-    All matching rows are counted (`totalCount`); only the page is projected.
+    `key` (an expression of `n`) is the sort key. The page is real keyset pagination: rows after
+    `$after` in key order, `$limit` of them, and only those are projected. `total` is counted in
+    a subquery of its own that runs only when `$count` (null otherwise). `order` sorts like
+    `key` but by plain properties (`n.name, n.id` for the key `[n.name, n.id]`), so that an
+    index on the first of them can deliver the rows in order (ascending lists only). `seek`
+    (a predicate implied by `key > $after`, added to the page's `match`, which then ends in a
+    WHERE clause) lets the planner start reading that index at the cursor.
     """
-    order = "DESC" if descending else ""
+    by = f"key{' DESC' if descending else ''}" if order is None else order
     compare = "<" if descending else ">"
+    page_match = match if seek is None else f"{match}\n  AND {seek}"
     return (
-        f"WITH n, key\nORDER BY key {order}\n"
-        "WITH collect({key: key, n: n}) AS everything\n"
-        "WITH size(everything) AS total,\n"
-        f"  [x IN everything WHERE $after IS NULL OR x.key {compare} $after][..$limit] AS slice\n"
-        "CALL (slice) {\n"
-        "  UNWIND slice AS x\n"
-        "  WITH x.key AS key, x.n AS n\n"
-        f"  RETURN collect({{key: key, row: {ROW[label]}}}) AS page\n"
+        "CALL () {\n"
+        "WITH 1 AS counted_\n"
+        "WHERE $count\n"
+        f"{match}\n"
+        "RETURN count(n) AS total\n"
         "}\n"
-        "RETURN total, page"
+        "CALL () {\n"
+        f"{page_match}\n"
+        f"WITH n, {key} AS key\n"
+        f"WHERE $after IS NULL OR key {compare} $after\n"
+        f"WITH n, key\nORDER BY {by}\nLIMIT $limit\n"
+        f"RETURN collect({{key: key, row: {ROW[label]}}}) AS page\n"
+        "}\n"
+        "RETURN CASE WHEN $count THEN total END AS total, page"
     )  # type: ignore[return-value]
+
+
+def list_queries(
+    label: Label,
+    where: LiteralString,
+    key: LiteralString,
+    descending: bool = False,
+    *,
+    seek: LiteralString | None = None,
+    order: LiteralString | None = None,
+) -> tuple[LiteralString, LiteralString]:
+    """The two `page_query`s of a list with an area filter: the whole label (no area, no scope)
+    and the subtree of `$root` (`in_area`), both filtered by `where` (a predicate of `n`).
+
+    `seek` (whole label, page only: never in the count) is a range predicate implied by
+    `key > $after`, such as `n.code > coalesce($after, '')`, that lets the planner read the
+    label's index from the cursor on, in key order, and stop after `$limit` rows instead of
+    sorting the whole label.
+    """
+    whole = f"MATCH (n:{label.value})\nWHERE ({where})\n  AND {in_scope('n')}"
+    rooted = f"{in_area(label)}\nWHERE ({where})\n  AND {also_in_scope('n')}"
+    return (
+        page_query(whole, label, key, descending, order, seek),  # type: ignore[arg-type]
+        page_query(rooted, label, key, descending, order),  # type: ignore[arg-type]
+    )
+
+
+CODE_SEEK: LiteralString = "n.code > coalesce($after, '')"
+"""The `seek` of lists sorted by `n.code` (codes are never empty)."""
+
+
+async def fetch_list_page(
+    db: Database,
+    queries: tuple[LiteralString, LiteralString],
+    request: PageRequest,
+    *,
+    scope: str | None,
+    area_code: str | None,
+    **params: Any,
+) -> Page:
+    """Run the query of `list_queries` that fits: rooted at the area filter or the viewer's
+    area when there is one, else over the whole label."""
+    root = root_of(scope, area_code)
+    query = queries[0] if root is None else queries[1]
+    return await fetch_page(
+        db, query, request, root=root, scope=scope, area_code=area_code, **params
+    )
 
 
 async def fetch_page(
     db: Database, query: LiteralString, request: PageRequest, **params: Any
 ) -> Page:
-    """Run a query ending in `page_tail` and cut the page."""
+    """Run a `page_query` and cut the page."""
     rows = await db.read(query, **request.params, **params)
-    result = rows[0] if rows else {"total": 0, "page": []}
+    result = rows[0] if rows else {"total": 0 if request.count else None, "page": []}
     items = result["page"]
     has_next = len(items) > request.first
     items = items[: request.first]

@@ -8,13 +8,13 @@ from typing import Any, LiteralString
 from core.database import Database
 from core.model import Label
 from resolvers.dataloaders import EACH_KEY, Related
-from resolvers.pagination import Page, PageRequest, fetch_page, page_tail
+from resolvers.pagination import Page, PageRequest, fetch_list_page, list_queries
 from resolvers.rows import APPOINTMENT_ROW, APPOINTMENT_TYPES
-from resolvers.scope import in_scope, within
+from resolvers.scope import in_scope
 
-LIST_PEOPLE: LiteralString = (
-    """MATCH (n:Person)
-WHERE ($name_contains IS NULL OR n.name CONTAINS $name_contains)
+LIST_PEOPLE, LIST_PEOPLE_IN_AREA = list_queries(
+    Label.PERSON,
+    """($name_contains IS NULL OR n.name CONTAINS $name_contains)
   AND ($party_member IS NULL OR coalesce(n.partyMember, false) = $party_member)
   AND ($role IS NULL OR EXISTS {
     MATCH (n)-[r:"""
@@ -22,16 +22,16 @@ WHERE ($name_contains IS NULL OR n.name CONTAINS $name_contains)
     + """]->(u)-[:IN]->(x:Area)
     WHERE r.role = $role
       AND (r.since IS NULL OR r.since <= $as_of) AND (r.until IS NULL OR r.until >= $as_of)
-      AND ($area_code IS NULL OR EXISTS { MATCH (x)-[:PART_OF*0..]->(:Area {code: $area_code}) })
-  })
-  AND ($area_code IS NULL OR $role IS NOT NULL OR """
-    + within("n", "area_code")
-    + """)
-  AND """
-    + in_scope("n")
-    + "\nWITH n, [n.name, n.id] AS key\n"
-    + page_tail(Label.PERSON)
+      AND ($area_code IS NULL
+        OR $area_code IN COLLECT { MATCH (x)-[:PART_OF*0..]->(up_:Area) RETURN up_.code })
+  })""",
+    "[n.name, n.id]",
+    seek="n.name >= coalesce($after[0], '')",
+    order="n.name, n.id",
 )
+"""People by name: all of them, and those of the subtree of `$root`. With `$role` and
+`$area_code`, the appointment with the role lies in the area; such people lie in the area, so
+the rows rooted there include them all."""
 
 
 def _appointment_key(key: tuple[str, date | None, tuple[str, ...] | None]) -> dict[str, Any]:
@@ -109,9 +109,9 @@ async def list_people(
     party_member: bool | None = None,
 ) -> Page:
     """People by name; `role` (+ `area_code`) means an appointment in force on `as_of` there."""
-    return await fetch_page(
+    return await fetch_list_page(
         db,
-        LIST_PEOPLE,
+        (LIST_PEOPLE, LIST_PEOPLE_IN_AREA),
         page,
         scope=scope,
         as_of=as_of,

@@ -6,14 +6,13 @@ from typing import LiteralString
 
 from core.database import Database
 from core.model import Label
-from resolvers.pagination import Page, PageRequest, fetch_page, page_tail
+from resolvers.pagination import Page, PageRequest, fetch_page, page_query
 from resolvers.scope import in_scope
 
-LIST_PROJECTS: LiteralString = (
-    "MATCH (n:Project)\nWHERE "
-    + in_scope("n")
-    + "\nWITH n, n.code AS key\n"
-    + page_tail(Label.PROJECT)
+LIST_PROJECTS: LiteralString = page_query(
+    ("MATCH (n:Project)\nWHERE " + in_scope("n")),
+    Label.PROJECT,
+    "n.code",
 )
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import LiteralString
 
 from core.auth import Viewer
+from core.model import Label
 
 _UP: LiteralString = "IN|HELD_AT|LIVES_IN|SERVES_GRID|HOLDS_POST|MEMBER_OF|VOLUNTEERS_AT"
 
@@ -39,12 +40,18 @@ def scope_of(viewer: Viewer) -> str | None:
 def within(var: LiteralString, param: LiteralString) -> LiteralString:
     """Cypher predicate: node `var` lies in the subtree of the area whose code is `$param`.
 
-    Both arguments are fixed identifiers chosen in resolver modules, never request input.
+    Walks up from `var`: a few relationships to the areas it lies in, then `PART_OF` to the
+    city, comparing the codes met with `$param` (a handful of hops per row). A pattern ending
+    in `(:Area {code: $param})` instead lets the planner start at that area and expand its
+    whole subtree for every row. `EXISTS` (not `COLLECT`) outside, so that `$x IS NULL OR ...`
+    skips the walk when `$x` is null. Both arguments are fixed identifiers chosen in resolver
+    modules, never request input.
     """
+    up = f"${param} IN COLLECT {{ MATCH (home_)-[:PART_OF*0..]->(up_:Area) RETURN up_.code }}"
     return (
-        f"(EXISTS {{ MATCH ({var})-[:{_UP}*0..3]->(:Area)-[:PART_OF*0..]->(:Area {{code: ${param}}}) }}"  # noqa: E501
+        f"(EXISTS {{ MATCH ({var})-[:{_UP}*0..3]->(home_:Area) WHERE {up} }}"
         f" OR ({var}:CaseStep AND EXISTS {{ MATCH ({var})<-[:HAS_STEP]-(:Case)-[:IN]->(:Grid)"
-        f"-[:IN]->(:Area)-[:PART_OF*0..]->(:Area {{code: ${param}}}) }}))"
+        f"-[:IN]->(home_:Area) WHERE {up} }}))"
     )  # type: ignore[return-value]
 
 
@@ -52,3 +59,57 @@ def in_scope(var: LiteralString) -> LiteralString:
     """Cypher predicate: node `var` is visible under `$scope` (null `$scope`: everything)."""
     global_labels = " OR ".join(f"{var}:{label}" for label in UNSCOPED_LABELS)
     return f"($scope IS NULL OR {global_labels} OR {within(var, 'scope')})"  # type: ignore[return-value]
+
+
+_BELOW: dict[Label, LiteralString] = {
+    Label.AREA: "WITH a AS n",
+    Label.GRID: "MATCH (n:Grid)-[:IN]->(a)",
+    Label.BUILDING: "MATCH (n:Building)-[:IN]->(:Grid)-[:IN]->(a)",
+    Label.FAMILY: "MATCH (n:Family)-[:IN]->(:Grid)-[:IN]->(a)",
+    Label.CASE: "MATCH (n:Case)-[:IN]->(:Grid)-[:IN]->(a)",
+    Label.FEDERATION: "MATCH (n:Federation)-[:IN]->(a)",
+    Label.SISTERS_GROUP: "MATCH (n:SistersGroup)-[:IN]->(a)",
+    Label.COUNCIL: "MATCH (n:Council)-[:IN]->(a)",
+    Label.VENUE: "MATCH (n:Venue)-[:IN]->(a)",
+    Label.ACTIVITY: "MATCH (n:Activity)-[:HELD_AT]->(:Venue)-[:IN]->(a)",
+    Label.PERSON: """CALL (a) {
+  MATCH (n:Person)-[:LIVES_IN]->(a)
+  RETURN n
+  UNION
+  MATCH (n:Person)-[:SERVES_GRID|HOLDS_POST|MEMBER_OF|VOLUNTEERS_AT]->()-[:IN]->(a)
+  RETURN n
+}""",
+}
+"""How a node of each label reaches an area it lies in, written from the area's side (the same
+paths `within` walks up, per the data model)."""
+
+
+def in_area(label: Label) -> LiteralString:
+    """Cypher that binds each node `n` of `label` lying in the subtree of area `$root`, once.
+
+    Expands the subtree once from its root (a district has a few hundred areas) and joins
+    through the relationships that place a node of `label`; `within(n, 'root')` is the same
+    set row by row (a test checks it for every label).
+    """
+    return (
+        "MATCH (:Area {code: $root})<-[:PART_OF*0..]-(a:Area)\n"
+        + _BELOW[label]
+        + "\nWITH DISTINCT n"
+    )  # type: ignore[return-value]
+
+
+AREA_LABELS: tuple[Label, ...] = tuple(_BELOW)
+"""Labels `in_area` can list."""
+
+
+def also_in_scope(var: LiteralString) -> LiteralString:
+    """Cypher predicate for rows of `in_area` rooted at `$area_code`: also visible under `$scope`.
+
+    With only one of the two set, `$root` is that one and every row qualifies already.
+    """
+    return f"($scope IS NULL OR $area_code IS NULL OR {within(var, 'scope')})"  # type: ignore[return-value]
+
+
+def root_of(scope: str | None, area_code: str | None) -> str | None:
+    """The area `in_area` starts from: the filter's area, else the viewer's (None: no root)."""
+    return area_code if area_code is not None else scope

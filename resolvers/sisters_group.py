@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-from typing import LiteralString
-
 from core.database import Database
 from core.model import Label
 from resolvers.dataloaders import Related, collect_rows
-from resolvers.pagination import Page, PageRequest, fetch_page, page_tail
-from resolvers.scope import in_scope, within
+from resolvers.pagination import CODE_SEEK, Page, PageRequest, fetch_list_page, list_queries
 
-LIST_SISTERS_GROUPS: LiteralString = (
-    """MATCH (n:SistersGroup)
-WHERE ($pilot IS NULL OR coalesce(n.pilot, false) = $pilot)
-  AND ($area_code IS NULL OR """
-    + within("n", "area_code")
-    + ")\n  AND "
-    + in_scope("n")
-    + "\nWITH n, n.code AS key\n"
-    + page_tail(Label.SISTERS_GROUP)
+LIST_SISTERS_GROUPS, LIST_SISTERS_GROUPS_IN_AREA = list_queries(
+    Label.SISTERS_GROUP,
+    """$pilot IS NULL OR coalesce(n.pilot, false) = $pilot""",
+    "n.code",
+    seek=CODE_SEEK,
 )
+"""Sisters groups of the whole city, and of the subtree of `$root`."""
 
 SISTERS_GROUP_GRIDS = Related(
     "sisters_group_grids",
@@ -45,6 +39,11 @@ async def list_sisters_groups(
     pilot: bool | None = None,
 ) -> Page:
     """Sisters groups by code, in an area's subtree, optionally pilots only."""
-    return await fetch_page(
-        db, LIST_SISTERS_GROUPS, page, scope=scope, area_code=area_code, pilot=pilot
+    return await fetch_list_page(
+        db,
+        (LIST_SISTERS_GROUPS, LIST_SISTERS_GROUPS_IN_AREA),
+        page,
+        scope=scope,
+        area_code=area_code,
+        pilot=pilot,
     )

@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-from typing import LiteralString
-
 from core.database import Database
 from core.model import Label
-from resolvers.pagination import Page, PageRequest, fetch_page, page_tail
-from resolvers.scope import in_scope, within
+from resolvers.pagination import CODE_SEEK, Page, PageRequest, fetch_list_page, list_queries
 
-LIST_VENUES: LiteralString = (
-    """MATCH (n:Venue)
-WHERE ($kind IS NULL OR n.kind = $kind)
-  AND ($name_contains IS NULL OR n.name CONTAINS $name_contains)
-  AND ($area_code IS NULL OR """
-    + within("n", "area_code")
-    + ")\n  AND "
-    + in_scope("n")
-    + "\nWITH n, n.code AS key\n"
-    + page_tail(Label.VENUE)
+LIST_VENUES, LIST_VENUES_IN_AREA = list_queries(
+    Label.VENUE,
+    """($kind IS NULL OR n.kind = $kind)
+  AND ($name_contains IS NULL OR n.name CONTAINS $name_contains)""",
+    "n.code",
+    seek=CODE_SEEK,
 )
+"""Venues of the whole city, and of the subtree of `$root`."""
 
 
 async def list_venues(
@@ -32,9 +26,9 @@ async def list_venues(
     name_contains: str | None = None,
 ) -> Page:
     """Venues by code, in an area's subtree, of one kind, or by name fragment."""
-    return await fetch_page(
+    return await fetch_list_page(
         db,
-        LIST_VENUES,
+        (LIST_VENUES, LIST_VENUES_IN_AREA),
         page,
         scope=scope,
         area_code=area_code,

@@ -14,7 +14,7 @@ from resolvers import activity as resolvers
 from resolvers.pagination import PageRequest
 from resolvers.rows import Row
 from schema.common import scope
-from schema.connection import Connection, connection
+from schema.connection import Connection, connection, wants_total
 from schema.context import Context
 from schema.node import Node, load_node, to_global_id
 from schema.refs import PersonRef, VenueRef
@@ -77,7 +77,7 @@ class ActivityQuery:
         page = await resolvers.list_activities(
             info.context.db,
             scope(info),
-            PageRequest.of("Activity", first, after),
+            PageRequest.of("Activity", first, after, count=wants_total(info)),
             area_code=area_code,
             kind=kind,
             date_from=date_from,

@@ -13,7 +13,7 @@ from resolvers import area as resolvers
 from resolvers.pagination import PageRequest
 from resolvers.rows import Row
 from schema.common import as_of_or_today, scope
-from schema.connection import Connection, connection
+from schema.connection import Connection, connection, wants_total
 from schema.context import Context
 from schema.node import Node, load_node, require_node, to_global_id
 from schema.refs import (
@@ -155,7 +155,7 @@ class AreaQuery:
         page = await resolvers.list_areas(
             info.context.db,
             scope(info),
-            PageRequest.of("Area", first, after),
+            PageRequest.of("Area", first, after, count=wants_total(info)),
             level=level.value if level else None,
             parent_code=parent_code,
             name_contains=name_contains,

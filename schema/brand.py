@@ -12,7 +12,7 @@ from resolvers import brand as resolvers
 from resolvers.pagination import PageRequest
 from resolvers.rows import Row
 from schema.common import scope
-from schema.connection import Connection, connection
+from schema.connection import Connection, connection, wants_total
 from schema.context import Context
 from schema.node import Node, load_node, to_global_id
 from schema.refs import FederationRef, VenueRef
@@ -70,7 +70,7 @@ class BrandQuery:
         page = await resolvers.list_service_brands(
             info.context.db,
             scope(info),
-            PageRequest.of("ServiceBrand", first, after),
+            PageRequest.of("ServiceBrand", first, after, count=wants_total(info)),
             kind=kind.value if kind else None,
         )
         return connection(page, ServiceBrand.from_row)

@@ -15,7 +15,7 @@ from resolvers import case as resolvers
 from resolvers.pagination import PageRequest
 from resolvers.rows import Row, as_date
 from schema.common import scope
-from schema.connection import Connection, connection
+from schema.connection import Connection, connection, wants_total
 from schema.context import Context
 from schema.node import Node, load_node, natural_or_global, require_node, to_global_id
 from schema.refs import DepartmentRef, FamilyRef, GridRef, PersonRef, VenueRef
@@ -234,7 +234,7 @@ class CaseQuery:
         page = await resolvers.list_cases(
             info.context.db,
             scope(info),
-            PageRequest.of("Case", first, after),
+            PageRequest.of("Case", first, after, count=wants_total(info)),
             statuses=[s.value for s in f.status] if f.status else None,
             categories=[c.value for c in f.category] if f.category else None,
             open_only=f.open,

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Generic, TypeVar
+from collections.abc import Callable, Iterable
+from typing import Any, Generic, TypeVar
 
 import strawberry
+from strawberry.types import Info
+from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField, Selection
 
 from resolvers.pagination import Page
 from resolvers.rows import Row
@@ -42,6 +44,23 @@ class Connection(Generic[T]):
     total_count: int = strawberry.field(description="Number of rows in the whole list.")
 
 
+def _asks_total(selections: Iterable[Selection]) -> bool:
+    for selection in selections:
+        if isinstance(selection, SelectedField) and selection.name == "totalCount":
+            return True
+        if isinstance(selection, FragmentSpread | InlineFragment) and _asks_total(
+            selection.selections
+        ):
+            return True
+    return False
+
+
+def wants_total(info: Info[Any, Any]) -> bool:
+    """Whether the connection being resolved has `totalCount` selected (directly or through a
+    fragment), so the list query counts the whole list only when a client reads the count."""
+    return any(_asks_total(field.selections) for field in info.selected_fields)
+
+
 def connection(page: Page, build: Callable[[Row], T]) -> Connection[T]:
     """A connection from a resolver page, building each row with `build`."""
     nodes = [build(row) for row in page.rows]
@@ -54,5 +73,5 @@ def connection(page: Page, build: Callable[[Row], T]) -> Connection[T]:
             start_cursor=page.cursors[0] if page.cursors else None,
             end_cursor=page.cursors[-1] if page.cursors else None,
         ),
-        total_count=page.total,
+        total_count=page.total or 0,  # None: not counted because not selected
     )

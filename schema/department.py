@@ -12,7 +12,7 @@ from resolvers import department as resolvers
 from resolvers.pagination import PageRequest
 from resolvers.rows import Row
 from schema.common import scope
-from schema.connection import Connection, connection
+from schema.connection import Connection, connection, wants_total
 from schema.context import Context
 from schema.node import Node, load_node, to_global_id
 from schema.refs import FederationRef
@@ -74,6 +74,8 @@ class DepartmentQuery:
         self, info: Info[Context, None], first: int | None = None, after: str | None = None
     ) -> Connection[Department]:
         page = await resolvers.list_departments(
-            info.context.db, scope(info), PageRequest.of("Department", first, after)
+            info.context.db,
+            scope(info),
+            PageRequest.of("Department", first, after, count=wants_total(info)),
         )
         return connection(page, Department.from_row)

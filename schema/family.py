@@ -18,7 +18,7 @@ from resolvers import family as resolvers
 from resolvers.pagination import PageRequest
 from resolvers.rows import Row
 from schema.common import scope
-from schema.connection import Connection, connection
+from schema.connection import Connection, connection, wants_total
 from schema.context import Context
 from schema.node import Node, load_node, to_global_id
 from schema.refs import GridRef, PersonRef
@@ -201,7 +201,7 @@ class FamilyQuery:
         page = await resolvers.list_families(
             info.context.db,
             scope(info),
-            PageRequest.of("Family", first, after),
+            PageRequest.of("Family", first, after, count=wants_total(info)),
             grid_code=grid_code,
             area_code=area_code,
             categories=category or None,
@@ -214,6 +214,8 @@ class FamilyQuery:
         self, info: Info[Context, None], first: int | None = None, after: str | None = None
     ) -> Connection[ClassificationScheme]:
         page = await resolvers.list_schemes(
-            info.context.db, scope(info), PageRequest.of("ClassificationScheme", first, after)
+            info.context.db,
+            scope(info),
+            PageRequest.of("ClassificationScheme", first, after, count=wants_total(info)),
         )
         return connection(page, ClassificationScheme.from_row)

@@ -12,7 +12,7 @@ from resolvers import federation as resolvers
 from resolvers.pagination import PageRequest
 from resolvers.rows import Row
 from schema.common import scope
-from schema.connection import Connection, connection
+from schema.connection import Connection, connection, wants_total
 from schema.context import Context
 from schema.node import Node, load_node, to_global_id
 from schema.person import Appointment, Role, unit_appointments
@@ -67,7 +67,7 @@ class FederationQuery:
         page = await resolvers.list_federations(
             info.context.db,
             scope(info),
-            PageRequest.of("Federation", first, after),
+            PageRequest.of("Federation", first, after, count=wants_total(info)),
             area_code=area_code,
             level=level,
         )

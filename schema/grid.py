@@ -13,7 +13,7 @@ from resolvers import grid as resolvers
 from resolvers.pagination import PageRequest
 from resolvers.rows import Row
 from schema.common import scope
-from schema.connection import Connection, connection
+from schema.connection import Connection, connection, wants_total
 from schema.context import Context
 from schema.node import Node, load_node, require_node, to_global_id
 from schema.person import Appointment, Role, unit_appointments
@@ -131,7 +131,7 @@ class GridQuery:
         page = await resolvers.list_grids(
             info.context.db,
             scope(info),
-            PageRequest.of("Grid", first, after),
+            PageRequest.of("Grid", first, after, count=wants_total(info)),
             area_code=area_code,
             kind=kind.value if kind else None,
             name_contains=name_contains,

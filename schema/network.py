@@ -17,7 +17,7 @@ from resolvers.pagination import PageRequest
 from resolvers.rows import Row
 from schema.area import Area
 from schema.common import as_of_or_today, scope
-from schema.connection import Connection, connection
+from schema.connection import Connection, connection, wants_total
 from schema.context import Context
 from schema.node import Node, from_global_id, load_node, load_row, to_global_id
 from schema.person import Appointment, Person, Role, person_appointments
@@ -267,7 +267,7 @@ class NetworkQuery:
         page = await resolvers.dual_role_members(
             info.context.db,
             scope(info),
-            PageRequest.of("DualRoleMember", first, after),
+            PageRequest.of("DualRoleMember", first, after, count=wants_total(info)),
             as_of=day,
             area_code=area_code,
             first_roles=first_roles,

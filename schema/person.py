@@ -19,7 +19,7 @@ from resolvers import person as resolvers
 from resolvers.pagination import PageRequest
 from resolvers.rows import Row
 from schema.common import as_of_or_today, roles_key, scope
-from schema.connection import Connection, connection
+from schema.connection import Connection, connection, wants_total
 from schema.context import Context
 from schema.node import Node, load_node, natural_or_global, require_node, to_global_id
 from schema.refs import AreaRef, CouncilRef, FederationRef, GridRef, SistersGroupRef, VenueRef
@@ -265,7 +265,7 @@ class PersonQuery:
         page = await resolvers.list_people(
             info.context.db,
             scope(info),
-            PageRequest.of("Person", first, after),
+            PageRequest.of("Person", first, after, count=wants_total(info)),
             as_of=as_of_or_today(f.as_of),
             role=f.role.value if f.role else None,
             area_code=f.area_code,

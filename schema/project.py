@@ -10,7 +10,7 @@ from resolvers import project as resolvers
 from resolvers.pagination import PageRequest
 from resolvers.rows import Row
 from schema.common import scope
-from schema.connection import Connection, connection
+from schema.connection import Connection, connection, wants_total
 from schema.context import Context
 from schema.node import Node, load_node, to_global_id
 from schema.refs import FederationRef
@@ -45,6 +45,8 @@ class ProjectQuery:
         self, info: Info[Context, None], first: int | None = None, after: str | None = None
     ) -> Connection[Project]:
         page = await resolvers.list_projects(
-            info.context.db, scope(info), PageRequest.of("Project", first, after)
+            info.context.db,
+            scope(info),
+            PageRequest.of("Project", first, after, count=wants_total(info)),
         )
         return connection(page, Project.from_row)

@@ -13,7 +13,7 @@ from resolvers import venue as resolvers
 from resolvers.pagination import PageRequest
 from resolvers.rows import Row
 from schema.common import scope
-from schema.connection import Connection, connection
+from schema.connection import Connection, connection, wants_total
 from schema.context import Context
 from schema.node import Node, load_node, to_global_id
 from schema.refs import AppointmentRef, AreaRef, ServiceBrandRef
@@ -113,7 +113,7 @@ class VenueQuery:
         page = await resolvers.list_venues(
             info.context.db,
             scope(info),
-            PageRequest.of("Venue", first, after),
+            PageRequest.of("Venue", first, after, count=wants_total(info)),
             area_code=area_code,
             kind=kind.value if kind else None,
             name_contains=name_contains,

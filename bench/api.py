@@ -151,7 +151,7 @@ def _nested() -> list[Document]:
         ),
         Document(
             "families(370303) nested",
-            '{ families(areaCode: "370303", first: 50) { nodes { name grid { name } members { name } } } }',
+            '{ families(areaCode: "370303", first: 50) { nodes { name members grid { name community { name } } } } }',
         ),
         Document(
             "search 秀英",

@@ -2,27 +2,22 @@
 
 from __future__ import annotations
 
-from typing import LiteralString
-
 from core.database import Database
 from core.model import Label
 from resolvers.dataloaders import EACH_KEY, Related, collect_rows
-from resolvers.pagination import Page, PageRequest, fetch_page, page_query
+from resolvers.pagination import CODE_SEEK, Page, PageRequest, fetch_list_page, list_queries
 from resolvers.rows import ROW
 from resolvers.scope import in_scope
 
-LIST_AREAS: LiteralString = page_query(
-    (
-        """MATCH (n:Area)
-WHERE ($level IS NULL OR n.level = $level)
-  AND ($parent_code IS NULL OR EXISTS { MATCH (n)-[:PART_OF]->(:Area {code: $parent_code}) })
-  AND ($name_contains IS NULL OR n.name CONTAINS $name_contains)
-  AND """
-        + in_scope("n")
-    ),
+LIST_AREAS, LIST_AREAS_IN_SCOPE = list_queries(
     Label.AREA,
+    """($level IS NULL OR n.level = $level)
+  AND ($parent_code IS NULL OR EXISTS { MATCH (n)-[:PART_OF]->(:Area {code: $parent_code}) })
+  AND ($name_contains IS NULL OR n.name CONTAINS $name_contains)""",
     "n.code",
+    seek=CODE_SEEK,
 )
+"""Areas of the whole city, and (for a viewer limited to an area) of that area's subtree."""
 
 AREA_CHILDREN = Related(
     "area_children", collect_rows("MATCH (:Area {code: key})<-[:PART_OF]-(n:Area)", Label.AREA)
@@ -93,11 +88,12 @@ async def list_areas(
     name_contains: str | None = None,
 ) -> Page:
     """Areas by code, optionally of one level, one parent, or a name fragment."""
-    return await fetch_page(
+    return await fetch_list_page(
         db,
-        LIST_AREAS,
+        (LIST_AREAS, LIST_AREAS_IN_SCOPE),
         page,
         scope=scope,
+        area_code=None,
         level=level,
         parent_code=parent_code,
         name_contains=name_contains,

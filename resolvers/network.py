@@ -23,11 +23,40 @@ _IN_FORCE_R: LiteralString = (
     "(r.since IS NULL OR r.since <= $as_of) AND (r.until IS NULL OR r.until >= $as_of)"
 )
 
-DUAL_ROLE_MEMBERS: LiteralString = page_query(
-    "MATCH (n:Person)-[r:"
+_HOLDS_FIRST_ROLE: LiteralString = (
+    "CALL () {\n"
+    + "\n  UNION\n".join(
+        f"  MATCH (n:Person)-[r:{kind}]->()\n  USING INDEX r:{kind}(role)\n"
+        f"  WHERE r.role IN $first_roles AND {_IN_FORCE_R}"
+        "\n  RETURN n"
+        for kind in APPOINTMENT_TYPES.split("|")
+    )
+    + "\n}"
+)  # type: ignore[assignment]
+"""Binds each person holding one of `$first_roles` on `$as_of`, once: one branch per
+appointment type, each reading the relationship index on `role` (the hint: without it the
+planner scans every person and expands all their relationships)."""
+
+_HOLDS_SECOND_ROLE: LiteralString = (
+    "EXISTS {\n  MATCH (n)-[r:"
     + APPOINTMENT_TYPES
-    + """]->()
-WHERE r.role IN $first_roles AND """
+    + "]->()\n  WHERE r.role IN $second_roles AND "
+    + _IN_FORCE_R
+    + "\n}"
+)
+
+DUAL_ROLE_MEMBERS: LiteralString = page_query(
+    _HOLDS_FIRST_ROLE + "\nWITH n\nWHERE " + _HOLDS_SECOND_ROLE + "\n  AND " + in_scope("n"),
+    Label.PERSON,
+    "[n.name, n.id]",
+)
+"""People holding, on `$as_of`, one of `$first_roles` and one of `$second_roles`."""
+
+DUAL_ROLE_MEMBERS_IN_AREA: LiteralString = page_query(
+    "MATCH (:Area {code: $area_code})<-[:PART_OF*0..]-(:Area)<-[:IN]-()<-[r:"
+    + APPOINTMENT_TYPES
+    + """]-(n:Person)
+WHERE (r.role IN $first_roles OR r.role IN $second_roles) AND """
     + _IN_FORCE_R
     + """
 WITH DISTINCT n
@@ -35,26 +64,17 @@ WHERE EXISTS {
     MATCH (n)-[r:"""
     + APPOINTMENT_TYPES
     + """]->()
-    WHERE r.role IN $second_roles AND """
+    WHERE r.role IN $first_roles AND """
     + _IN_FORCE_R
-    + """
-  }
-  AND ($area_code IS NULL OR EXISTS {
-    MATCH (n)-[r:"""
-    + APPOINTMENT_TYPES
-    + """]->()-[:IN]->(x:Area)
-    WHERE (r.role IN $first_roles OR r.role IN $second_roles) AND """
-    + _IN_FORCE_R
-    + """
-      AND $area_code IN COLLECT { MATCH (x)-[:PART_OF*0..]->(up_:Area) RETURN up_.code }
-  })
-  AND """
+    + "\n  }\n  AND "
+    + _HOLDS_SECOND_ROLE
+    + "\n  AND "
     + in_scope("n"),
     Label.PERSON,
     "[n.name, n.id]",
 )
-"""People holding, on `$as_of`, one of `$first_roles` and one of `$second_roles`, at least one
-of the two in `$area_code`'s subtree."""
+"""The same, at least one of the two in `$area_code`'s subtree: people found from the
+subtree's units (expanded once from the area) through the appointments of either kind."""
 
 COVERAGE: LiteralString = (
     "MATCH (root:Area {code: $area_code})\nWHERE "
@@ -230,7 +250,7 @@ async def dual_role_members(
     """People with both kinds of appointment in force on `as_of` (双向任职), by name."""
     return await fetch_page(
         db,
-        DUAL_ROLE_MEMBERS,
+        DUAL_ROLE_MEMBERS if area_code is None else DUAL_ROLE_MEMBERS_IN_AREA,
         page,
         scope=scope,
         as_of=as_of,

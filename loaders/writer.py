@@ -281,7 +281,8 @@ def _appointment_changes(
             pair = ROLE_RELATIONSHIP[a.role]
             since = a.since or options.as_of
             aid = appointment_id(record.key, a.role, a.unit, since)
-            roster.keep[pair][a.unit].append(aid)
+            if options.complete_roster:
+                roster.keep[pair][a.unit].append(aid)
             counts.add("appointments", "created")
             out[pair].append(_appointment_row(record.key, a, aid, since, new=True))
     compare = list(suspects)
@@ -322,7 +323,8 @@ def _appointment_changes(
                     if match
                     else appointment_id(record.key, a.role, a.unit, options.as_of)
                 )
-            roster.keep[pair][a.unit].append(aid)
+            if options.complete_roster:
+                roster.keep[pair][a.unit].append(aid)
             if known_same:
                 continue  # counted above; read only for its id
             since = (

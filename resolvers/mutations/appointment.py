@@ -44,7 +44,7 @@ def _create(rel: Rel, label: Label) -> LiteralString:
         f"MATCH (p:Person {{id: $person}}), (u:{label.value} {{code: $unit}})\n"
         f"CREATE (p)-[r:{rel.value} {{id: $id, role: $role, since: $since, until: $until,"
         " building: $building}]->(u)\n"
-        "REMOVE p._lock\n"
+        "REMOVE p._lock, p.rowHash\n"
         f"RETURN {APPOINTMENT_ROW} AS row"
     )  # type: ignore[return-value]
 
@@ -60,7 +60,7 @@ def _end(rel: Rel, label: Label) -> LiteralString:
     return (
         f"MATCH (p:Person {{id: $person}})-[r:{rel.value} {{id: $id}}]->(u:{label.value})\n"
         "SET r.until = $until\n"
-        "REMOVE p._lock\n"
+        "REMOVE p._lock, p.rowHash\n"
         f"RETURN {APPOINTMENT_ROW} AS row"
     )  # type: ignore[return-value]
 

@@ -36,7 +36,7 @@ CALL (n) {
 UPDATE_PERSON: LiteralString = """
 MATCH (n:Person {id: $id})
 SET n += $props
-REMOVE n._lock
+REMOVE n._lock, n.rowHash
 WITH n
 CALL (n) {
   MATCH (a:Area {code: $residence})

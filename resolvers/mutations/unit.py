@@ -36,7 +36,8 @@ def _create(label: Label) -> LiteralString:
 
 
 def _update(label: Label) -> LiteralString:
-    return f"MATCH (n:{label.value} {{code: $code}})\nSET n += $props\nREMOVE n._lock"  # type: ignore[return-value]
+    # Removing rowHash makes the next roster load compare this node in full (docs/loading.md).
+    return f"MATCH (n:{label.value} {{code: $code}})\nSET n += $props\nREMOVE n._lock, n.rowHash"  # type: ignore[return-value]
 
 
 UNIT_EXISTS: dict[Label, LiteralString] = {label: _exists(label) for label in UNIT_LABELS}

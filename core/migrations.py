@@ -107,6 +107,14 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX auditentry_actor IF NOT EXISTS FOR (n:AuditEntry) ON (n.actor)",
         ),
     ),
+    Migration(
+        id="0007_load_journal",
+        description="Batched loads: find a load's undo journal and the nodes it wrote quickly",
+        statements=(
+            "CREATE INDEX loadundo_load IF NOT EXISTS FOR (n:LoadUndo) ON (n._load)",
+            "CREATE INDEX load_status IF NOT EXISTS FOR (n:Load) ON (n.status)",
+        ),
+    ),
 )
 
 CREATE_MIGRATION_CONSTRAINT: LiteralString = (

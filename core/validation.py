@@ -328,6 +328,16 @@ def _excel_serial(serial: float) -> date:
 # --- keys ---------------------------------------------------------------------------------
 
 
+GRID_CODE = re.compile(r"(\d{12})-(\d{3})")
+"""A grid code: its community's 12-digit code, a dash and a 3-digit number (370303006001-007)."""
+
+
+def grid_code_community(code: str) -> str | None:
+    """The community code a well-formed grid code starts with, or None when malformed."""
+    match = GRID_CODE.fullmatch(code)
+    return match.group(1) if match else None
+
+
 def sha256_hex(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

@@ -556,7 +556,7 @@ def parse_grid(c: RowContext) -> Record | None:
         community = c.community()
         if community is None and not c.has("community"):
             c.text("community", required=True)
-    if code and not re.fullmatch(r"\d{12}-\d{3}", code):
+    if code and v.grid_code_community(code) is None:
         c.fail(
             "code",
             code,

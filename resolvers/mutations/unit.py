@@ -6,7 +6,6 @@ comes from the fixed `UNIT_LABELS`, never from the request.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any, LiteralString
 
@@ -16,11 +15,11 @@ from core import audit
 from core.database import Database
 from core.errors import Conflict
 from core.model import Label
+from core.validation import grid_code_community
 from resolvers.mutations.common import Checks, Write, fetch_row, locate, target, write_tx
 
 UNIT_LABELS = (Label.GRID, Label.COUNCIL, Label.VENUE)
 
-GRID_CODE = re.compile(r"(\d{12})-(\d{3})")
 """docs/data-model.md: community code + `-` + 3-digit number."""
 
 
@@ -64,8 +63,7 @@ class UnitFields:
 
 
 def check_grid_code(code: str, community: str, checks: Checks) -> None:
-    match = GRID_CODE.fullmatch(code)
-    if not match or match.group(1) != community:
+    if grid_code_community(code) != community:
         checks.fail(
             "code",
             "GRID_CODE",

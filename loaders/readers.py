@@ -14,7 +14,7 @@ import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -266,7 +266,15 @@ def _xls_value(book: Any, cell: Any) -> Any:
     if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
         return None
     if cell.ctype == xlrd.XL_CELL_DATE:
-        return datetime(*xlrd.xldate_as_tuple(cell.value, book.datemode))
+        try:
+            parts = xlrd.xldate_as_tuple(cell.value, book.datemode)
+        except xlrd.xldate.XLDateError:
+            return cell.value  # no date Excel would show (negative, before March 1900): the serial
+        if parts[:3] == (0, 0, 0):
+            return time(*parts[3:])  # a time-only cell (`14:30`), as openpyxl reads it
+        return datetime(*parts)
+    if cell.ctype == xlrd.XL_CELL_ERROR:  # xlrd gives the error's code (42); openpyxl its text
+        return xlrd.error_text_from_code.get(cell.value, "#ERROR")
     if cell.ctype == xlrd.XL_CELL_NUMBER and float(cell.value).is_integer():
         value = int(cell.value)
         return float(cell.value) if abs(value) >= 10**15 else value

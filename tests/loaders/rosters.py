@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import csv
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime, time
 from pathlib import Path
 
+import xlwt
 from openpyxl import Workbook
 
 from core.validation import make_id_number
@@ -106,6 +108,64 @@ def write_xlsx(path: Path, header: list[str], rows: list[list[object]], title: s
     sheet.append([None] * len(header))
     sheet.append(["合计", f"{len(rows)}人"])
     book.save(path)
+    return path
+
+
+@dataclass(frozen=True)
+class ExcelError:
+    """An error cell of an .xls roster (`#REF!`, `#DIV/0!`, ...), as a broken formula leaves."""
+
+    text: str
+
+
+_XLS_FORMATS = {
+    datetime: xlwt.easyxf(num_format_str="yyyy-mm-dd hh:mm"),
+    date: xlwt.easyxf(num_format_str="yyyy-mm-dd"),
+    time: xlwt.easyxf(num_format_str="hh:mm"),
+}
+
+
+def write_xls(
+    path: Path,
+    header: list[str],
+    rows: list[list[object]],
+    title: str,
+    merged: tuple[tuple[int, int, int], ...] = (),
+) -> Path:
+    """A BIFF8 .xls workbook kept as federations keep one: a title row and a notes row merged
+    across the sheet, the header, the rows, a blank and a total row.
+
+    `date`, `datetime` and `time` values become Excel date cells (numbers with a date format),
+    other values text or number cells. `merged` holds (first row, last row, column), 0-based
+    indexes into `rows`: that column of those rows is one merged cell with the first row's value
+    (the others' values are not written).
+    """
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("花名册")
+    last = len(header) - 1
+    sheet.write_merge(0, 0, 0, last, title)
+    sheet.write_merge(1, 1, 0, last, "填表说明：身份证号请设为文本格式")
+    for column, heading in enumerate(header):
+        sheet.write(2, column, heading)
+    top = 3
+    covered = {(top + r, c) for first, end, c in merged for r in range(first + 1, end + 1)}
+    for first, end, column in merged:
+        sheet.write_merge(top + first, top + end, column, column, rows[first][column])
+        covered.add((top + first, column))
+    for index, row in enumerate(rows, start=top):
+        for column, value in enumerate(row):
+            if (index, column) in covered or value is None or value == "":
+                continue
+            if isinstance(value, ExcelError):
+                sheet.row(index).set_cell_error(column, value.text)
+            elif type(value) in _XLS_FORMATS:
+                sheet.write(index, column, value, _XLS_FORMATS[type(value)])
+            else:
+                sheet.write(index, column, value)
+    total = top + len(rows) + 1  # a blank row, then the total
+    sheet.write(total, 0, "合计")
+    sheet.write(total, 1, f"{len(rows)}人")
+    book.save(str(path))
     return path
 
 

@@ -124,7 +124,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
 
 def _build_cli() -> typer.Typer:
-    from commands import db, server, token
+    from commands import db, loads, server, token
 
     app = typer.Typer(
         help="gridgraph: the women's grid sisters-group network as a GraphQL knowledge graph.",
@@ -134,6 +134,7 @@ def _build_cli() -> typer.Typer:
     app.add_typer(server.app, name="neo4j")
     app.add_typer(db.app, name="db")
     app.add_typer(token.app, name="token")
+    app.add_typer(loads.app, name="loads")
     from commands import demo, load
 
     app.command(name="load")(load.load)

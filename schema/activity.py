@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from datetime import date
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -13,8 +14,8 @@ from core.model import Label
 from resolvers import activity as resolvers
 from resolvers.pagination import PageRequest
 from resolvers.rows import Row
-from schema.common import scope
-from schema.connection import Connection, connection, wants_total
+from schema.common import AreaCodeArg, scope
+from schema.connection import AfterArg, Connection, FirstArg, connection, wants_total
 from schema.context import Context
 from schema.node import Node, load_node, to_global_id
 from schema.refs import PersonRef, VenueRef
@@ -65,12 +66,23 @@ class ActivityQuery:
     async def activities(
         self,
         info: Info[Context, None],
-        area_code: str | None = None,
-        kind: str | None = None,
-        date_from: date | None = None,
-        date_to: date | None = None,
-        first: int | None = None,
-        after: str | None = None,
+        area_code: AreaCodeArg = None,
+        kind: Annotated[
+            str | None,
+            strawberry.argument(description="Only activities of this kind, e.g. LEGAL_OUTREACH."),
+        ] = None,
+        date_from: Annotated[
+            date | None,
+            strawberry.argument(
+                description="Only activities on or after this date; after `dateTo` is "
+                "BAD_USER_INPUT."
+            ),
+        ] = None,
+        date_to: Annotated[
+            date | None, strawberry.argument(description="Only activities on or before this date.")
+        ] = None,
+        first: FirstArg = None,
+        after: AfterArg = None,
     ) -> Connection[Activity]:
         if date_from and date_to and date_from > date_to:
             raise BadUserInput("`dateFrom` is after `dateTo`.", argument="dateFrom")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from enum import Enum
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -12,8 +13,8 @@ from core.model import Label
 from resolvers import area as resolvers
 from resolvers.pagination import PageRequest
 from resolvers.rows import Row
-from schema.common import as_of_or_today, scope
-from schema.connection import Connection, connection, wants_total
+from schema.common import AsOfArg, NameContainsArg, as_of_or_today, scope
+from schema.connection import AfterArg, Connection, FirstArg, connection, wants_total
 from schema.context import Context
 from schema.node import Node, load_node, require_node, to_global_id
 from schema.refs import (
@@ -121,7 +122,15 @@ class Area(Node):
         "district's; the city's 12338 centre)."
     )
     async def nearest_venues(
-        self, info: Info[Context, None], kind: VenueKind | None = None
+        self,
+        info: Info[Context, None],
+        kind: Annotated[
+            VenueKind | None,
+            strawberry.argument(
+                description="Only venues of this kind; omitted: venues of any kind, from the "
+                "nearest area that has any."
+            ),
+        ] = None,
     ) -> list[NearbyVenue]:
         from schema.venue import Venue
 
@@ -130,7 +139,7 @@ class Area(Node):
         return [NearbyVenue(venue=Venue.from_row(r["venue"]), hops=r["hops"]) for r in rows]
 
     @strawberry.field(description="Counts over this area's whole subtree (see `stats`).")
-    async def stats(self, info: Info[Context, None], as_of: date | None = None) -> StatsRef | None:
+    async def stats(self, info: Info[Context, None], as_of: AsOfArg = None) -> StatsRef | None:
         from schema.network import load_stats
 
         return await load_stats(info, self.code, as_of_or_today(as_of))
@@ -139,18 +148,34 @@ class Area(Node):
 @strawberry.type
 class AreaQuery:
     @strawberry.field(description="One area by administrative code. NOT_FOUND when unknown.")
-    async def area(self, info: Info[Context, None], code: str) -> Area:
+    async def area(
+        self,
+        info: Info[Context, None],
+        code: Annotated[
+            str,
+            strawberry.argument(
+                description="Administrative code, e.g. 370303 (张店区) or 370303006001."
+            ),
+        ],
+    ) -> Area:
         return await require_node(info, Label.AREA, code)
 
     @strawberry.field(description="Areas by code, filtered by level, parent and name fragment.")
     async def areas(
         self,
         info: Info[Context, None],
-        level: AreaLevel | None = None,
-        parent_code: str | None = None,
-        name_contains: str | None = None,
-        first: int | None = None,
-        after: str | None = None,
+        level: Annotated[
+            AreaLevel | None, strawberry.argument(description="Only areas of this level.")
+        ] = None,
+        parent_code: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Only the areas directly in this one (its children), by code."
+            ),
+        ] = None,
+        name_contains: NameContainsArg = None,
+        first: FirstArg = None,
+        after: AfterArg = None,
     ) -> Connection[Area]:
         page = await resolvers.list_areas(
             info.context.db,

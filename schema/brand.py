@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import Enum
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -12,7 +13,7 @@ from resolvers import brand as resolvers
 from resolvers.pagination import PageRequest
 from resolvers.rows import Row
 from schema.common import scope
-from schema.connection import Connection, connection, wants_total
+from schema.connection import AfterArg, Connection, FirstArg, connection, wants_total
 from schema.context import Context
 from schema.node import Node, load_node, to_global_id
 from schema.refs import FederationRef, VenueRef
@@ -63,9 +64,11 @@ class BrandQuery:
     async def service_brands(
         self,
         info: Info[Context, None],
-        kind: BrandKind | None = None,
-        first: int | None = None,
-        after: str | None = None,
+        kind: Annotated[
+            BrandKind | None, strawberry.argument(description="Only brands of this kind.")
+        ] = None,
+        first: FirstArg = None,
+        after: AfterArg = None,
     ) -> Connection[ServiceBrand]:
         page = await resolvers.list_service_brands(
             info.context.db,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import Enum
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
@@ -15,7 +15,7 @@ from resolvers import case as resolvers
 from resolvers.pagination import PageRequest
 from resolvers.rows import Row, as_date
 from schema.common import scope
-from schema.connection import Connection, connection, wants_total
+from schema.connection import AfterArg, Connection, FirstArg, connection, wants_total
 from schema.context import Context
 from schema.node import Node, load_node, natural_or_global, require_node, to_global_id
 from schema.refs import DepartmentRef, FamilyRef, GridRef, PersonRef, VenueRef
@@ -217,16 +217,32 @@ class CaseQuery:
     @strawberry.field(
         description="One case by id (`C2025-000001`) or global ID. NOT_FOUND when unknown."
     )
-    async def case(self, info: Info[Context, None], id: strawberry.ID) -> Case:
+    async def case(
+        self,
+        info: Info[Context, None],
+        id: Annotated[
+            strawberry.ID,
+            strawberry.argument(
+                description="Case id (`C2025-000001`) or global ID; the global ID of another "
+                "type is BAD_USER_INPUT."
+            ),
+        ],
+    ) -> Case:
         return await require_node(info, Label.CASE, natural_or_global(id, "Case"))
 
     @strawberry.field(description="Cases, newest report first, filtered.")
     async def cases(
         self,
         info: Info[Context, None],
-        filter: CaseFilter | None = None,
-        first: int | None = None,
-        after: str | None = None,
+        filter: Annotated[
+            CaseFilter | None,
+            strawberry.argument(
+                description="Conditions, combined with AND; omitted: none. `reportedFrom` after "
+                "`reportedTo` is BAD_USER_INPUT."
+            ),
+        ] = None,
+        first: FirstArg = None,
+        after: AfterArg = None,
     ) -> Connection[Case]:
         f = filter or CaseFilter()
         if f.reported_from and f.reported_to and f.reported_from > f.reported_to:

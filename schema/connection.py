@@ -1,18 +1,38 @@
-"""Cursor connections (`first`/`after`, page size ≤ 100, keyset cursors, `totalCount`)."""
+"""Cursor connections (`first`/`after`, page size ≤ 100, keyset cursors, `totalCount`) and the
+described `first`/`after` arguments every connection field takes."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 import strawberry
 from strawberry.types import Info
 from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField, Selection
 
-from resolvers.pagination import Page
+from resolvers.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page
 from resolvers.rows import Row
 
 T = TypeVar("T")
+
+FirstArg = Annotated[
+    int | None,
+    strawberry.argument(
+        description=f"Rows in the page, 0 to {MAX_PAGE_SIZE} (default {DEFAULT_PAGE_SIZE}); "
+        "other values are BAD_USER_INPUT."
+    ),
+]
+"""`first` of every connection field."""
+
+AfterArg = Annotated[
+    str | None,
+    strawberry.argument(
+        description="Start after this cursor: `pageInfo.endCursor` (or an edge's `cursor`) of "
+        "a page of the same list; omitted: the first page. A cursor of another list, or "
+        "garbage, is BAD_USER_INPUT."
+    ),
+]
+"""`after` of every connection field."""
 
 
 @strawberry.type(description="Where this page sits in the list.")

@@ -11,11 +11,11 @@ from core.model import Label
 from resolvers import council as resolvers
 from resolvers.pagination import PageRequest
 from resolvers.rows import Row
-from schema.common import scope
-from schema.connection import Connection, connection, wants_total
+from schema.common import AppointmentsAsOfArg, AreaCodeArg, scope
+from schema.connection import AfterArg, Connection, FirstArg, connection, wants_total
 from schema.context import Context
 from schema.node import Node, load_node, to_global_id
-from schema.person import Appointment, Role, unit_appointments
+from schema.person import Appointment, RolesArg, unit_appointments
 from schema.refs import AreaRef, ServiceBrandRef
 
 
@@ -52,8 +52,8 @@ class Council(Node):
     async def members(
         self,
         info: Info[Context, None],
-        as_of: date | None = None,
-        roles: list[Role] | None = None,
+        as_of: AppointmentsAsOfArg = None,
+        roles: RolesArg = None,
     ) -> list[Appointment]:
         return await unit_appointments(info, "Council", self.code, as_of, roles)
 
@@ -64,9 +64,9 @@ class CouncilQuery:
     async def councils(
         self,
         info: Info[Context, None],
-        area_code: str | None = None,
-        first: int | None = None,
-        after: str | None = None,
+        area_code: AreaCodeArg = None,
+        first: FirstArg = None,
+        after: AfterArg = None,
     ) -> Connection[Council]:
         page = await resolvers.list_councils(
             info.context.db,

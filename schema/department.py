@@ -12,7 +12,7 @@ from resolvers import department as resolvers
 from resolvers.pagination import PageRequest
 from resolvers.rows import Row
 from schema.common import scope
-from schema.connection import Connection, connection, wants_total
+from schema.connection import AfterArg, Connection, FirstArg, connection, wants_total
 from schema.context import Context
 from schema.node import Node, load_node, to_global_id
 from schema.refs import FederationRef
@@ -71,7 +71,7 @@ class Mechanism(Node):
 class DepartmentQuery:
     @strawberry.field(description="The departments of the joint mechanism, by code.")
     async def departments(
-        self, info: Info[Context, None], first: int | None = None, after: str | None = None
+        self, info: Info[Context, None], first: FirstArg = None, after: AfterArg = None
     ) -> Connection[Department]:
         page = await resolvers.list_departments(
             info.context.db,

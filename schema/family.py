@@ -7,7 +7,7 @@ resolve to null (or are refused as a filter, FORBIDDEN) unless the viewer may se
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
@@ -17,8 +17,8 @@ from core.model import Label
 from resolvers import family as resolvers
 from resolvers.pagination import PageRequest
 from resolvers.rows import Row
-from schema.common import scope
-from schema.connection import Connection, connection, wants_total
+from schema.common import AreaCodeArg, scope
+from schema.connection import AfterArg, Connection, FirstArg, connection, wants_total
 from schema.context import Context
 from schema.node import Node, load_node, to_global_id
 from schema.refs import GridRef, PersonRef
@@ -186,12 +186,27 @@ class FamilyQuery:
     async def families(
         self,
         info: Info[Context, None],
-        grid_code: str | None = None,
-        area_code: str | None = None,
-        category: list[str] | None = None,
-        not_visited_since: date | None = None,
-        first: int | None = None,
-        after: str | None = None,
+        grid_code: Annotated[
+            str | None, strawberry.argument(description="Only the families of this grid.")
+        ] = None,
+        area_code: AreaCodeArg = None,
+        category: Annotated[
+            list[str] | None,
+            strawberry.argument(
+                description="Only families whose current category is any of these, by category "
+                "code (`SCH-WUSE:red`), colour (red) or name (红色). Needs the permission to "
+                "see family categories (caseworker or above); FORBIDDEN otherwise."
+            ),
+        ] = None,
+        not_visited_since: Annotated[
+            date | None,
+            strawberry.argument(
+                description="Only families with no home visit on or after this date. Needs the "
+                "permission to see family categories (caseworker or above); FORBIDDEN otherwise."
+            ),
+        ] = None,
+        first: FirstArg = None,
+        after: AfterArg = None,
     ) -> Connection[Family]:
         if (category or not_visited_since) and not _sees_categories(info):
             raise Forbidden(
@@ -211,7 +226,7 @@ class FamilyQuery:
 
     @strawberry.field(description="Family-classification schemes and their categories.")
     async def classification_schemes(
-        self, info: Info[Context, None], first: int | None = None, after: str | None = None
+        self, info: Info[Context, None], first: FirstArg = None, after: AfterArg = None
     ) -> Connection[ClassificationScheme]:
         page = await resolvers.list_schemes(
             info.context.db,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -11,11 +11,11 @@ from core.model import Label
 from resolvers import federation as resolvers
 from resolvers.pagination import PageRequest
 from resolvers.rows import Row
-from schema.common import scope
-from schema.connection import Connection, connection, wants_total
+from schema.common import AppointmentsAsOfArg, AreaCodeArg, scope
+from schema.connection import AfterArg, Connection, FirstArg, connection, wants_total
 from schema.context import Context
 from schema.node import Node, load_node, to_global_id
-from schema.person import Appointment, Role, unit_appointments
+from schema.person import Appointment, RolesArg, unit_appointments
 from schema.refs import AreaRef
 
 
@@ -47,8 +47,8 @@ class Federation(Node):
     async def posts(
         self,
         info: Info[Context, None],
-        as_of: date | None = None,
-        roles: list[Role] | None = None,
+        as_of: AppointmentsAsOfArg = None,
+        roles: RolesArg = None,
     ) -> list[Appointment]:
         return await unit_appointments(info, "Federation", self.code, as_of, roles)
 
@@ -59,10 +59,16 @@ class FederationQuery:
     async def federations(
         self,
         info: Info[Context, None],
-        area_code: str | None = None,
-        level: str | None = None,
-        first: int | None = None,
-        after: str | None = None,
+        area_code: AreaCodeArg = None,
+        level: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Only federations at this level: CITY, DISTRICT, TOWNSHIP or "
+                "COMMUNITY (the level of the area served)."
+            ),
+        ] = None,
+        first: FirstArg = None,
+        after: AfterArg = None,
     ) -> Connection[Federation]:
         page = await resolvers.list_federations(
             info.context.db,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
 from enum import Enum
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -12,11 +12,11 @@ from core.model import Label
 from resolvers import grid as resolvers
 from resolvers.pagination import PageRequest
 from resolvers.rows import Row
-from schema.common import scope
-from schema.connection import Connection, connection, wants_total
+from schema.common import AppointmentsAsOfArg, AreaCodeArg, NameContainsArg, scope
+from schema.connection import AfterArg, Connection, FirstArg, connection, wants_total
 from schema.context import Context
 from schema.node import Node, load_node, require_node, to_global_id
-from schema.person import Appointment, Role, unit_appointments
+from schema.person import Appointment, RolesArg, unit_appointments
 from schema.refs import AreaRef, FamilyRef, SistersGroupRef
 
 
@@ -63,8 +63,8 @@ class Grid(Node):
     async def appointments(
         self,
         info: Info[Context, None],
-        as_of: date | None = None,
-        roles: list[Role] | None = None,
+        as_of: AppointmentsAsOfArg = None,
+        roles: RolesArg = None,
     ) -> list[Appointment]:
         return await unit_appointments(info, "Grid", self.code, as_of, roles)
 
@@ -111,7 +111,16 @@ class Building(Node):
 @strawberry.type
 class GridQuery:
     @strawberry.field(description="One grid by code. NOT_FOUND when unknown.")
-    async def grid(self, info: Info[Context, None], code: str) -> Grid:
+    async def grid(
+        self,
+        info: Info[Context, None],
+        code: Annotated[
+            str,
+            strawberry.argument(
+                description="Grid code: community code + `-` + number, e.g. 370303006001-007."
+            ),
+        ],
+    ) -> Grid:
         return await require_node(info, Label.GRID, code)
 
     @strawberry.field(
@@ -121,12 +130,20 @@ class GridQuery:
     async def grids(
         self,
         info: Info[Context, None],
-        area_code: str | None = None,
-        kind: GridKind | None = None,
-        name_contains: str | None = None,
-        covered_by_sisters_group: bool | None = None,
-        first: int | None = None,
-        after: str | None = None,
+        area_code: AreaCodeArg = None,
+        kind: Annotated[
+            GridKind | None, strawberry.argument(description="Only grids of this kind.")
+        ] = None,
+        name_contains: NameContainsArg = None,
+        covered_by_sisters_group: Annotated[
+            bool | None,
+            strawberry.argument(
+                description="true: only grids a sisters group covers; false: only grids none "
+                "covers; omitted: both."
+            ),
+        ] = None,
+        first: FirstArg = None,
+        after: AfterArg = None,
     ) -> Connection[Grid]:
         page = await resolvers.list_grids(
             info.context.db,

@@ -16,8 +16,8 @@ from resolvers import network as resolvers
 from resolvers.pagination import PageRequest
 from resolvers.rows import Row
 from schema.area import Area
-from schema.common import as_of_or_today, scope
-from schema.connection import Connection, connection, wants_total
+from schema.common import AsOfArg, as_of_or_today, scope
+from schema.connection import AfterArg, Connection, FirstArg, connection, wants_total
 from schema.context import Context
 from schema.node import Node, from_global_id, load_node, load_row, to_global_id
 from schema.person import Appointment, Person, Role, person_appointments
@@ -225,6 +225,16 @@ class Path:
     )
 
 
+AreaArg = Annotated[
+    str,
+    strawberry.argument(
+        description="The area, by administrative code, e.g. 370303; NOT_FOUND when unknown or "
+        "outside the caller's area."
+    ),
+]
+"""`areaCode` of the questions about one area (`coverage`, `stats`)."""
+
+
 def _role_sets(roles: list[Role] | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
     if roles is None:
         return resolvers.DEFAULT_FIRST_ROLES, resolvers.DEFAULT_SECOND_ROLES
@@ -256,11 +266,25 @@ class NetworkQuery:
     async def dual_role_members(
         self,
         info: Info[Context, None],
-        area_code: str | None = None,
-        as_of: date | None = None,
-        roles: list[Role] | None = None,
-        first: int | None = None,
-        after: str | None = None,
+        area_code: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Only people with at least one of the two appointments in a unit in "
+                "this area's subtree, by administrative code."
+            ),
+        ] = None,
+        as_of: AsOfArg = None,
+        roles: Annotated[
+            list[Role] | None,
+            strawberry.argument(
+                description="Exactly two different roles: people holding the first and the "
+                "second (else BAD_USER_INPUT). Omitted: a federation executive post (chair, vice "
+                "chair, executive) and a grid-worker role (grid head, full-time or part-time "
+                "grid worker)."
+            ),
+        ] = None,
+        first: FirstArg = None,
+        after: AfterArg = None,
     ) -> Connection[DualRoleMember]:
         first_roles, second_roles = _role_sets(roles)
         day = as_of_or_today(as_of)
@@ -288,7 +312,16 @@ class NetworkQuery:
         "in an area and each child area, as numbers and ratios. NOT_FOUND for unknown areas."
     )
     async def coverage(
-        self, info: Info[Context, None], area_code: str, as_of: date | None = None
+        self,
+        info: Info[Context, None],
+        area_code: AreaArg,
+        as_of: Annotated[
+            date | None,
+            strawberry.argument(
+                description="Date the grid workers' and federation posts' appointments, and "
+                "the sisters groups' coverage, are taken at; default today."
+            ),
+        ] = None,
     ) -> Coverage:
         day = as_of_or_today(as_of)
         found = await resolvers.coverage(
@@ -309,7 +342,7 @@ class NetworkQuery:
         "departments, over an area's subtree. NOT_FOUND for unknown areas."
     )
     async def stats(
-        self, info: Info[Context, None], area_code: str, as_of: date | None = None
+        self, info: Info[Context, None], area_code: AreaArg, as_of: AsOfArg = None
     ) -> Stats:
         found = await load_stats(info, area_code, as_of_or_today(as_of))
         if found is None:
@@ -326,11 +359,27 @@ class NetworkQuery:
         self,
         info: Info[Context, None],
         from_: Annotated[
-            strawberry.ID, strawberry.argument(name="from", description="Global ID of the start.")
+            strawberry.ID,
+            strawberry.argument(
+                name="from",
+                description="Global ID of the start; NOT_FOUND when it does not exist or lies "
+                "outside the caller's area.",
+            ),
         ],
-        to: Annotated[strawberry.ID, strawberry.argument(description="Global ID of the end.")],
+        to: Annotated[
+            strawberry.ID,
+            strawberry.argument(
+                description="Global ID of the end; NOT_FOUND when it does not exist or lies "
+                "outside the caller's area."
+            ),
+        ],
         max_hops: Annotated[
-            int | None, strawberry.argument(description="Longest path accepted, 1 to 8.")
+            int | None,
+            strawberry.argument(
+                description=f"Longest path accepted, in relationships: 1 to "
+                f"{resolvers.MAX_PATH_HOPS} (default {resolvers.MAX_PATH_HOPS}); other values "
+                "are BAD_USER_INPUT."
+            ),
         ] = None,
     ) -> Path | None:
         hops = resolvers.MAX_PATH_HOPS if max_hops is None else max_hops

@@ -11,7 +11,7 @@ import asyncio
 import base64
 import binascii
 import importlib
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
@@ -126,7 +126,17 @@ class NodeQuery:
         description="Any object by its global ID. NOT_FOUND when it does not exist or lies "
         "outside the caller's area."
     )
-    async def node(self, info: Info[Context, None], id: strawberry.ID) -> Node:
+    async def node(
+        self,
+        info: Info[Context, None],
+        id: Annotated[
+            strawberry.ID,
+            strawberry.argument(
+                description="Global ID, as read from any `id` field; a malformed one is "
+                "BAD_USER_INPUT."
+            ),
+        ],
+    ) -> Node:
         type_name, key = from_global_id(id)
         return await require_node(info, type_name, key)
 
@@ -134,6 +144,16 @@ class NodeQuery:
         description="Several objects by global ID, in the order asked; null for each one "
         "that does not exist or lies outside the caller's area."
     )
-    async def nodes(self, info: Info[Context, None], ids: list[strawberry.ID]) -> list[Node | None]:
+    async def nodes(
+        self,
+        info: Info[Context, None],
+        ids: Annotated[
+            list[strawberry.ID],
+            strawberry.argument(
+                description="Global IDs, answered in this order; one malformed ID makes the "
+                "whole field BAD_USER_INPUT."
+            ),
+        ],
+    ) -> list[Node | None]:
         keys = [from_global_id(gid) for gid in ids]
         return list(await asyncio.gather(*(load_node(info, t, k) for t, k in keys)))

@@ -18,8 +18,8 @@ from core.privacy import mask_id_number, mask_phone
 from resolvers import person as resolvers
 from resolvers.pagination import PageRequest
 from resolvers.rows import Row
-from schema.common import as_of_or_today, roles_key, scope
-from schema.connection import Connection, connection, wants_total
+from schema.common import AppointmentsAsOfArg, as_of_or_today, roles_key, scope
+from schema.connection import AfterArg, Connection, FirstArg, connection, wants_total
 from schema.context import Context
 from schema.node import Node, load_node, natural_or_global, require_node, to_global_id
 from schema.refs import AreaRef, CouncilRef, FederationRef, GridRef, SistersGroupRef, VenueRef
@@ -67,6 +67,12 @@ class Role(Enum):
     )
 
 
+RolesArg = Annotated[
+    list[Role] | None,
+    strawberry.argument(description="Only appointments of these roles; omitted or empty: all."),
+]
+"""`roles` of the appointment lists."""
+
 AppointmentUnit = Annotated[
     GridRef | FederationRef | SistersGroupRef | CouncilRef | VenueRef,
     strawberry.union(
@@ -107,7 +113,12 @@ class Appointment:
         )
 
     @strawberry.field(description="Whether the appointment is in force on `asOf` (default today).")
-    def in_force(self, as_of: date | None = None) -> bool:
+    def in_force(
+        self,
+        as_of: Annotated[
+            date | None, strawberry.argument(description="The day to check; default today.")
+        ] = None,
+    ) -> bool:
         day = as_of_or_today(as_of)
         return (self.since is None or self.since <= day) and (
             self.until is None or day <= self.until
@@ -218,8 +229,8 @@ class Person(Node):
     async def appointments(
         self,
         info: Info[Context, None],
-        as_of: date | None = None,
-        roles: list[Role] | None = None,
+        as_of: AppointmentsAsOfArg = None,
+        roles: RolesArg = None,
     ) -> list[Appointment]:
         return await person_appointments(info, self.person_id, as_of, roles_key(roles))
 
@@ -250,16 +261,29 @@ class PersonQuery:
     @strawberry.field(
         description="One person by natural id (`P-...`) or global ID. NOT_FOUND when unknown."
     )
-    async def person(self, info: Info[Context, None], id: strawberry.ID) -> Person:
+    async def person(
+        self,
+        info: Info[Context, None],
+        id: Annotated[
+            strawberry.ID,
+            strawberry.argument(
+                description="Natural id (`P-` + 16 hex digits) or global ID; the global ID of "
+                "another type is BAD_USER_INPUT."
+            ),
+        ],
+    ) -> Person:
         return await require_node(info, Label.PERSON, natural_or_global(id, "Person"))
 
     @strawberry.field(description="People by name, filtered by role, area, name fragment.")
     async def people(
         self,
         info: Info[Context, None],
-        filter: PeopleFilter | None = None,
-        first: int | None = None,
-        after: str | None = None,
+        filter: Annotated[
+            PeopleFilter | None,
+            strawberry.argument(description="Conditions, combined with AND; omitted: none."),
+        ] = None,
+        first: FirstArg = None,
+        after: AfterArg = None,
     ) -> Connection[Person]:
         f = filter or PeopleFilter()
         page = await resolvers.list_people(

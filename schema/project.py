@@ -10,7 +10,7 @@ from resolvers import project as resolvers
 from resolvers.pagination import PageRequest
 from resolvers.rows import Row
 from schema.common import scope
-from schema.connection import Connection, connection, wants_total
+from schema.connection import AfterArg, Connection, FirstArg, connection, wants_total
 from schema.context import Context
 from schema.node import Node, load_node, to_global_id
 from schema.refs import FederationRef
@@ -42,7 +42,7 @@ class Project(Node):
 class ProjectQuery:
     @strawberry.field(description="Public-service projects by code.")
     async def projects(
-        self, info: Info[Context, None], first: int | None = None, after: str | None = None
+        self, info: Info[Context, None], first: FirstArg = None, after: AfterArg = None
     ) -> Connection[Project]:
         page = await resolvers.list_projects(
             info.context.db,

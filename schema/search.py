@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import Enum
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -53,9 +54,24 @@ class SearchQuery:
     async def search(
         self,
         info: Info[Context, None],
-        text: str,
-        kinds: list[SearchKind] | None = None,
-        first: int = 20,
+        text: Annotated[
+            str,
+            strawberry.argument(
+                description=f"Name fragment, 1 to {resolvers.MAX_TEXT_LENGTH} characters (spaces "
+                "trimmed and collapsed); empty or longer text is BAD_USER_INPUT."
+            ),
+        ],
+        kinds: Annotated[
+            list[SearchKind] | None,
+            strawberry.argument(description="Only nodes of these kinds; omitted or empty: all."),
+        ] = None,
+        first: Annotated[
+            int,
+            strawberry.argument(
+                description=f"Most results to return, 1 to {resolvers.MAX_RESULTS} (default "
+                "20); other values are BAD_USER_INPUT."
+            ),
+        ] = 20,
     ) -> list[SearchHit]:
         hits = await resolvers.search(
             info.context.db,

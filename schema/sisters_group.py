@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -11,11 +12,11 @@ from core.model import Label
 from resolvers import sisters_group as resolvers
 from resolvers.pagination import PageRequest
 from resolvers.rows import Row
-from schema.common import scope
-from schema.connection import Connection, connection, wants_total
+from schema.common import AppointmentsAsOfArg, AreaCodeArg, scope
+from schema.connection import AfterArg, Connection, FirstArg, connection, wants_total
 from schema.context import Context
 from schema.node import Node, load_node, to_global_id
-from schema.person import Appointment, Role, unit_appointments
+from schema.person import Appointment, RolesArg, unit_appointments
 from schema.refs import AreaRef, FederationRef, GridRef
 
 
@@ -73,8 +74,8 @@ class SistersGroup(Node):
     async def members(
         self,
         info: Info[Context, None],
-        as_of: date | None = None,
-        roles: list[Role] | None = None,
+        as_of: AppointmentsAsOfArg = None,
+        roles: RolesArg = None,
     ) -> list[Appointment]:
         return await unit_appointments(info, "SistersGroup", self.code, as_of, roles)
 
@@ -85,10 +86,16 @@ class SistersGroupQuery:
     async def sisters_groups(
         self,
         info: Info[Context, None],
-        area_code: str | None = None,
-        pilot: bool | None = None,
-        first: int | None = None,
-        after: str | None = None,
+        area_code: AreaCodeArg = None,
+        pilot: Annotated[
+            bool | None,
+            strawberry.argument(
+                description="true: only the pilot groups (试点); false: only the others; "
+                "omitted: both."
+            ),
+        ] = None,
+        first: FirstArg = None,
+        after: AfterArg = None,
     ) -> Connection[SistersGroup]:
         page = await resolvers.list_sisters_groups(
             info.context.db,

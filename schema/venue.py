@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
 from enum import Enum
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -12,8 +12,8 @@ from core.model import Label
 from resolvers import venue as resolvers
 from resolvers.pagination import PageRequest
 from resolvers.rows import Row
-from schema.common import scope
-from schema.connection import Connection, connection, wants_total
+from schema.common import AppointmentsAsOfArg, AreaCodeArg, NameContainsArg, scope
+from schema.connection import AfterArg, Connection, FirstArg, connection, wants_total
 from schema.context import Context
 from schema.node import Node, load_node, to_global_id
 from schema.refs import AppointmentRef, AreaRef, ServiceBrandRef
@@ -91,7 +91,7 @@ class Venue(Node):
 
     @strawberry.field(description="Volunteers (e.g. marriage-mediation volunteers) at the venue.")
     async def volunteers(
-        self, info: Info[Context, None], as_of: date | None = None
+        self, info: Info[Context, None], as_of: AppointmentsAsOfArg = None
     ) -> list[AppointmentRef]:
         from schema.person import unit_appointments
 
@@ -104,11 +104,13 @@ class VenueQuery:
     async def venues(
         self,
         info: Info[Context, None],
-        area_code: str | None = None,
-        kind: VenueKind | None = None,
-        name_contains: str | None = None,
-        first: int | None = None,
-        after: str | None = None,
+        area_code: AreaCodeArg = None,
+        kind: Annotated[
+            VenueKind | None, strawberry.argument(description="Only venues of this kind.")
+        ] = None,
+        name_contains: NameContainsArg = None,
+        first: FirstArg = None,
+        after: AfterArg = None,
     ) -> Connection[Venue]:
         page = await resolvers.list_venues(
             info.context.db,

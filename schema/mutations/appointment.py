@@ -58,7 +58,14 @@ class AppointmentMutation:
         description="Appoint a person to a role in a unit. Conflict when the same person already "
         "holds the same role in the same unit on an overlapping date range."
     )
-    async def appoint(self, info: Info[Context, None], input: AppointInput) -> AppointmentResult:
+    async def appoint(
+        self,
+        info: Info[Context, None],
+        input: Annotated[
+            AppointInput,
+            strawberry.argument(description="Who, which role, in which unit, from when."),
+        ],
+    ) -> AppointmentResult:
         async def work() -> dict:
             new = resolvers.NewAppointment(
                 person_id=key_of(input.person_id, "Person", "personId"),
@@ -76,7 +83,12 @@ class AppointmentMutation:
         description="End an appointment (sets `until`; the appointment stays in the history)."
     )
     async def end_appointment(
-        self, info: Info[Context, None], input: EndAppointmentInput
+        self,
+        info: Info[Context, None],
+        input: Annotated[
+            EndAppointmentInput,
+            strawberry.argument(description="The appointment and its last day."),
+        ],
     ) -> AppointmentResult:
         async def work() -> dict:
             return await resolvers.end_appointment(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 from strawberry.scalars import JSON
@@ -13,7 +14,7 @@ from core.errors import Forbidden
 from resolvers.mutations import audit as resolvers
 from resolvers.mutations.common import PERMISSIONS
 from resolvers.pagination import PageRequest
-from schema.connection import Connection, Edge, PageInfo
+from schema.connection import AfterArg, Connection, Edge, FirstArg, PageInfo
 from schema.context import Context
 
 
@@ -53,11 +54,26 @@ class AuditQuery:
     async def audit_log(
         self,
         info: Info[Context, None],
-        first: int | None = None,
-        after: str | None = None,
-        target: str | None = None,
-        actor: str | None = None,
-        action: str | None = None,
+        first: FirstArg = None,
+        after: AfterArg = None,
+        target: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Only changes of this target, `<type>:<key>` exactly, e.g. "
+                "`Case:C2025-000001`."
+            ),
+        ] = None,
+        actor: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Only changes by this actor, exactly as recorded: `token:<id>`, "
+                "`jwt:<sub>` or `development`."
+            ),
+        ] = None,
+        action: Annotated[
+            str | None,
+            strawberry.argument(description="Only changes by this mutation, e.g. `acceptCase`."),
+        ] = None,
     ) -> Connection[AuditEntry]:
         needed = PERMISSIONS["auditLog"]
         if not info.context.viewer.at_least(needed):

@@ -47,7 +47,7 @@ class ReportCaseInput:
         default=None, description="Who reported it (person ids or global IDs)."
     )
     person_ids: list[strawberry.ID] | None = strawberry.field(
-        default=None, description="The people involved (parties)."
+        default=None, description="The people involved (parties): person ids or global IDs."
     )
     family_codes: list[str] | None = strawberry.field(
         default=None, description="The families involved."
@@ -72,7 +72,7 @@ class CaseStepInput:
 class DispatchCaseInput:
     case_id: strawberry.ID = strawberry.field(description="Case id or global ID.")
     mediator_ids: list[strawberry.ID] | None = strawberry.field(
-        default=None, description="Mediators (调解员), person ids."
+        default=None, description="Mediators (调解员): person ids or global IDs."
     )
     venue_code: str | None = strawberry.field(
         default=None, description="Venue where it will be handled (mediation room, registry...)."
@@ -94,6 +94,16 @@ class CloseCaseInput:
     actor_person_id: strawberry.ID | None = strawberry.field(
         default=None, description="The person of the graph who acts, when there is one."
     )
+
+
+CaseStepArg = Annotated[
+    CaseStepInput,
+    strawberry.argument(
+        description="The case, a note for its timeline (required to reject or return) and the "
+        "person who acts."
+    ),
+]
+"""`input` of the workflow steps that take a `CaseStepInput`."""
 
 
 def _actor(value: strawberry.ID | None) -> str | None:
@@ -118,7 +128,14 @@ async def _step(
 class CaseMutation:
     @strawberry.mutation(description="上报: report a new case (status REPORTED).")
     async def report_case(
-        self, info: Info[Context, None], input: ReportCaseInput
+        self,
+        info: Info[Context, None],
+        input: Annotated[
+            ReportCaseInput,
+            strawberry.argument(
+                description="The new case: title, category, grid, and who and what is involved."
+            ),
+        ],
     ) -> CaseTransitionResult:
         async def work() -> dict:
             new = resolvers.NewCase(
@@ -138,7 +155,7 @@ class CaseMutation:
 
     @strawberry.mutation(description="受理: accept a REPORTED case.")
     async def accept_case(
-        self, info: Info[Context, None], input: CaseStepInput
+        self, info: Info[Context, None], input: CaseStepArg
     ) -> CaseTransitionResult:
         return await _step(info, CaseAction.ACCEPT, input)
 
@@ -147,7 +164,15 @@ class CaseMutation:
         "the joint mechanism (at least one)."
     )
     async def dispatch_case(
-        self, info: Info[Context, None], input: DispatchCaseInput
+        self,
+        info: Info[Context, None],
+        input: Annotated[
+            DispatchCaseInput,
+            strawberry.argument(
+                description="The case and where it goes: mediators, a venue or departments (at "
+                "least one)."
+            ),
+        ],
     ) -> CaseTransitionResult:
         async def work() -> dict:
             step = resolvers.Step(
@@ -169,25 +194,30 @@ class CaseMutation:
         "mediation session); may be recorded many times."
     )
     async def record_handling(
-        self, info: Info[Context, None], input: CaseStepInput
+        self, info: Info[Context, None], input: CaseStepArg
     ) -> CaseTransitionResult:
         return await _step(info, CaseAction.RECORD_HANDLING, input)
 
     @strawberry.mutation(description="反馈: feed back the result of handling.")
     async def feed_back(
-        self, info: Info[Context, None], input: CaseStepInput
+        self, info: Info[Context, None], input: CaseStepArg
     ) -> CaseTransitionResult:
         return await _step(info, CaseAction.FEED_BACK, input)
 
     @strawberry.mutation(description="核查: verify a FED_BACK case.")
     async def verify_case(
-        self, info: Info[Context, None], input: CaseStepInput
+        self, info: Info[Context, None], input: CaseStepArg
     ) -> CaseTransitionResult:
         return await _step(info, CaseAction.VERIFY, input)
 
     @strawberry.mutation(description="结案: close a VERIFIED case, with its outcome.")
     async def close_case(
-        self, info: Info[Context, None], input: CloseCaseInput
+        self,
+        info: Info[Context, None],
+        input: Annotated[
+            CloseCaseInput,
+            strawberry.argument(description="The case and how it ended."),
+        ],
     ) -> CaseTransitionResult:
         async def work() -> dict:
             step = resolvers.Step(
@@ -206,7 +236,7 @@ class CaseMutation:
         description="不予受理: reject a REPORTED or ACCEPTED case; `note` must say why."
     )
     async def reject_case(
-        self, info: Info[Context, None], input: CaseStepInput
+        self, info: Info[Context, None], input: CaseStepArg
     ) -> CaseTransitionResult:
         return await _step(info, CaseAction.REJECT, input)
 
@@ -215,6 +245,6 @@ class CaseMutation:
         "VERIFIED → HANDLING); `note` must say why."
     )
     async def return_case(
-        self, info: Info[Context, None], input: CaseStepInput
+        self, info: Info[Context, None], input: CaseStepArg
     ) -> CaseTransitionResult:
         return await _step(info, CaseAction.RETURN, input)

@@ -12,6 +12,9 @@ from resolvers.mutations.common import Write
 from schema.context import Context
 from schema.node import natural_or_global
 
+CHANGES = "The fields to change; those omitted or null keep their value."
+"""Description of the `input` of the update mutations."""
+
 
 def write_of(info: Info[Context, Any]) -> Write:
     """The caller and request of this mutation."""

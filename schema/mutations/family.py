@@ -45,7 +45,9 @@ class ClassifyFamilyInput:
 @strawberry.input(description="A home visit (走访) to a family.")
 class RecordVisitInput:
     family_code: str = strawberry.field(description="The family visited.")
-    visitor_id: strawberry.ID = strawberry.field(description="Who visited (person id).")
+    visitor_id: strawberry.ID = strawberry.field(
+        description="Who visited (person id or global ID)."
+    )
     date: datetime.date = strawberry.field(description="Day of the visit.")
     note: str | None = strawberry.field(default=None, description="What was found or done.")
 
@@ -67,7 +69,12 @@ class FamilyMutation:
         "starts with the reason and who classified. Needs the editor role."
     )
     async def classify_family(
-        self, info: Info[Context, None], input: ClassifyFamilyInput
+        self,
+        info: Info[Context, None],
+        input: Annotated[
+            ClassifyFamilyInput,
+            strawberry.argument(description="The family, its new category and why."),
+        ],
     ) -> FamilyResult:
         async def work() -> dict:
             new = resolvers.NewClassification(
@@ -81,7 +88,14 @@ class FamilyMutation:
         return await result_of(work, Family.from_row)
 
     @strawberry.mutation(description="Record a home visit to a family (caseworker or above).")
-    async def record_visit(self, info: Info[Context, None], input: RecordVisitInput) -> VisitResult:
+    async def record_visit(
+        self,
+        info: Info[Context, None],
+        input: Annotated[
+            RecordVisitInput,
+            strawberry.argument(description="The family, who visited, when, and what was found."),
+        ],
+    ) -> VisitResult:
         async def work() -> dict:
             new = resolvers.NewVisit(
                 family_code=input.family_code,

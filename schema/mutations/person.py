@@ -10,7 +10,7 @@ from strawberry.types import Info
 
 from resolvers.mutations import person as resolvers
 from schema.context import Context
-from schema.mutations.common import key_of, write_of
+from schema.mutations.common import CHANGES, key_of, write_of
 from schema.mutations.results import (
     ConflictResult,
     ForbiddenResult,
@@ -69,7 +69,14 @@ class PersonMutation:
         description="Create a person; the key derives from the ID number (or name, birth date "
         "and community). Conflict when that person exists."
     )
-    async def create_person(self, info: Info[Context, None], input: PersonInput) -> PersonResult:
+    async def create_person(
+        self,
+        info: Info[Context, None],
+        input: Annotated[
+            PersonInput,
+            strawberry.argument(description="The new person's fields; `name` is required."),
+        ],
+    ) -> PersonResult:
         async def work() -> dict:
             return await resolvers.create_person(info.context.db, write_of(info), _fields(input))
 
@@ -77,7 +84,13 @@ class PersonMutation:
 
     @strawberry.mutation(description="Change the fields given of a person (its key stays).")
     async def update_person(
-        self, info: Info[Context, None], id: strawberry.ID, input: PersonInput
+        self,
+        info: Info[Context, None],
+        id: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="The person: natural id (`P-...`) or global ID."),
+        ],
+        input: Annotated[PersonInput, strawberry.argument(description=CHANGES)],
     ) -> PersonResult:
         async def work() -> dict:
             key = key_of(id, "Person", "id")

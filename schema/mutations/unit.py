@@ -14,7 +14,7 @@ from resolvers.mutations.common import Checks
 from schema.context import Context
 from schema.council import Council
 from schema.grid import Grid, GridKind
-from schema.mutations.common import write_of
+from schema.mutations.common import CHANGES, write_of
 from schema.mutations.results import (
     ConflictResult,
     ForbiddenResult,
@@ -90,7 +90,11 @@ def _households(value: int | None, checks: Checks) -> None:
 @strawberry.type
 class UnitMutation:
     @strawberry.mutation(description="Create a grid in a community.")
-    async def create_grid(self, info: Info[Context, None], input: CreateGridInput) -> GridResult:
+    async def create_grid(
+        self,
+        info: Info[Context, None],
+        input: Annotated[CreateGridInput, strawberry.argument(description="The new grid.")],
+    ) -> GridResult:
         async def work() -> dict:
             checks = Checks()
             resolvers.check_grid_code(input.code, input.community_code, checks)
@@ -117,7 +121,12 @@ class UnitMutation:
 
     @strawberry.mutation(description="Change a grid's name, kind or households.")
     async def update_grid(
-        self, info: Info[Context, None], code: str, input: UpdateGridInput
+        self,
+        info: Info[Context, None],
+        code: Annotated[
+            str, strawberry.argument(description="Code of the grid, e.g. 370303006001-007.")
+        ],
+        input: Annotated[UpdateGridInput, strawberry.argument(description=CHANGES)],
     ) -> GridResult:
         async def work() -> dict:
             checks = Checks()
@@ -138,7 +147,9 @@ class UnitMutation:
 
     @strawberry.mutation(description="Create the women's council of a community (`WC-<code>`).")
     async def create_council(
-        self, info: Info[Context, None], input: CreateCouncilInput
+        self,
+        info: Info[Context, None],
+        input: Annotated[CreateCouncilInput, strawberry.argument(description="The new council.")],
     ) -> CouncilResult:
         async def work() -> dict:
             fields = resolvers.UnitFields(name=input.name, props={"founded": input.founded})
@@ -156,7 +167,12 @@ class UnitMutation:
 
     @strawberry.mutation(description="Change a council's name or founding date.")
     async def update_council(
-        self, info: Info[Context, None], code: str, input: UpdateCouncilInput
+        self,
+        info: Info[Context, None],
+        code: Annotated[
+            str, strawberry.argument(description="Code of the council, `WC-<community code>`.")
+        ],
+        input: Annotated[UpdateCouncilInput, strawberry.argument(description=CHANGES)],
     ) -> CouncilResult:
         async def work() -> dict:
             fields = resolvers.UnitFields(name=input.name, props={"founded": input.founded})
@@ -167,7 +183,11 @@ class UnitMutation:
         return await result_of(work, Council.from_row)
 
     @strawberry.mutation(description="Create a venue in an area.")
-    async def create_venue(self, info: Info[Context, None], input: CreateVenueInput) -> VenueResult:
+    async def create_venue(
+        self,
+        info: Info[Context, None],
+        input: Annotated[CreateVenueInput, strawberry.argument(description="The new venue.")],
+    ) -> VenueResult:
         async def work() -> dict:
             fields = resolvers.UnitFields(
                 name=input.name, props={"kind": input.kind.value, "address": input.address}
@@ -186,7 +206,12 @@ class UnitMutation:
 
     @strawberry.mutation(description="Change a venue's name, kind or address.")
     async def update_venue(
-        self, info: Info[Context, None], code: str, input: UpdateVenueInput
+        self,
+        info: Info[Context, None],
+        code: Annotated[
+            str, strawberry.argument(description="Code of the venue, e.g. V-MED-370303.")
+        ],
+        input: Annotated[UpdateVenueInput, strawberry.argument(description=CHANGES)],
     ) -> VenueResult:
         async def work() -> dict:
             fields = resolvers.UnitFields(

@@ -254,6 +254,49 @@ def _create_appointment(rel: Rel, label: Label) -> LiteralString:
 
 
 APPOINTMENT_TARGETS = sorted(set(ROLE_RELATIONSHIP.values()))
+
+PERSON_FIELDS = (
+    "name",
+    "gender",
+    "ethnicity",
+    "birthDate",
+    "idNumber",
+    "idNumberHash",
+    "phone",
+    "politicalStatus",
+    "partyMember",
+    "education",
+    "employer",
+    "synthetic",
+)
+"""The properties a people roster sets, in the order of a `CREATE_PEOPLE` row."""
+
+
+def _create_people() -> LiteralString:
+    """New people with where they live and every appointment, one positional row each:
+    `[id, rowHash, *PERSON_FIELDS, [community], *[[unit, id, role, since, building]] per
+    APPOINTMENT_TARGETS]`. One statement (one index seek per person and per target) and
+    positional rows (no map keys to send and read) make this the fast path of a first load."""
+    fields = len(PERSON_FIELDS)
+    sets = ", ".join(f"n.{name} = row[{i + 2}]" for i, name in enumerate(PERSON_FIELDS))
+    lives = fields + 2
+    calls = "".join(
+        f"CALL (n, row) {{\n  UNWIND row[{lives + 1 + i}] AS a\n"
+        f"  MATCH (u:{label} {{code: a[0]}})\n"
+        f"  CREATE (n)-[:{rel} {{id: a[1], role: a[2], since: a[3], building: a[4], "
+        "source: $load}]->(u)\n}\n"
+        for i, (rel, label) in enumerate(APPOINTMENT_TARGETS)
+    )
+    return _q(
+        "UNWIND $rows AS row\nCREATE (n:Person {id: row[0]})\n"
+        f"SET {sets}, n.source = $load, n.rowHash = row[1]\n"
+        f"WITH n, row\nCALL (n, row) {{\n  UNWIND row[{lives}] AS code\n"
+        f"  MATCH (c:{Label.AREA}:{Label.COMMUNITY} {{code: code}})\n"
+        f"  CREATE (n)-[:{Rel.LIVES_IN}]->(c)\n}}\n{calls}"
+    )
+
+
+CREATE_PEOPLE: LiteralString = _create_people()
 CREATE_APPOINTMENTS: dict[tuple[Rel, Label], LiteralString] = {
     pair: _create_appointment(*pair) for pair in APPOINTMENT_TARGETS
 }

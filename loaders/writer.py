@@ -135,14 +135,18 @@ def apply_batch(
     if kind == "families":
         classify = _classification_changes(tx, created, same, suspects, options, counts)
     appointments: dict[tuple[Rel, Any], list[dict[str, Any]]] = {}
+    new_people: list[list[Any]] = []
     if kind == "people":
-        appointments = _appointment_changes(tx, created, same, suspects, options, counts, roster)
+        new_people = _new_people(created, options, counts, roster)
+        appointments = _appointment_changes(tx, same, suspects, options, counts, roster)
     if options.dry_run:
         return counts
     if journal and suspects:
         undo.snapshot_nodes(tx, kind, [r.key for r in suspects], options.load_id)
 
-    if created:
+    if new_people:
+        tx.run(cypher.CREATE_PEOPLE, rows=new_people, load=options.load_id).consume()
+    elif created:
         _write_nodes(tx, kind, created, options, create=True)
         for link in links:
             added = [
@@ -263,28 +267,46 @@ class Roster:
     )
 
 
+_TARGET_SLOT = {pair: i for i, pair in enumerate(cypher.APPOINTMENT_TARGETS)}
+
+
+def _new_people(
+    created: list[Record], options: WriteOptions, counts: Counts, roster: Roster
+) -> list[list[Any]]:
+    """`CREATE_PEOPLE` rows of people new to the graph: all their appointments are new."""
+    if created and tuple(created[0].props) != cypher.PERSON_FIELDS:
+        raise AssertionError(f"people rows set {tuple(created[0].props)}, not PERSON_FIELDS")
+    rows = []
+    slots = len(cypher.APPOINTMENT_TARGETS)
+    keep = roster.keep if options.complete_roster else None
+    for record in created:
+        targets: list[list[list[Any]]] = [[] for _ in range(slots)]
+        for a in record.appointments:
+            pair = ROLE_RELATIONSHIP[a.role]
+            since = a.since or options.as_of
+            aid = appointment_id(record.key, a.role, a.unit, since)
+            if keep is not None:
+                keep[pair][a.unit].append(aid)
+            targets[_TARGET_SLOT[pair]].append([a.unit, aid, a.role.value, since, a.building])
+        counts.add("appointments", "created", len(record.appointments))
+        rows.append(
+            [record.key, record.hash, *record.props.values(), record.links["LIVES_IN"], *targets]
+        )
+    return rows
+
+
 def _appointment_changes(
     tx: ManagedTransaction,
-    created: list[Record],
     same: list[Record],
     suspects: list[Record],
     options: WriteOptions,
     counts: Counts,
     roster: Roster,
 ) -> dict[tuple[Rel, Any], list[dict[str, Any]]]:
-    """People: which appointments to create or re-open. New people's appointments are all new;
-    an unchanged row's are all unchanged (read only when a complete roster needs the id of an
-    open appointment given without 任职时间); changed rows are compared with the graph."""
+    """People already in the graph: which appointments to create or re-open. An unchanged
+    row's are all unchanged (read only when a complete roster needs the id of an open
+    appointment given without 任职时间); changed rows are compared with the graph."""
     out: dict[tuple[Rel, Any], list[dict[str, Any]]] = defaultdict(list)
-    for record in created:
-        for a in record.appointments:
-            pair = ROLE_RELATIONSHIP[a.role]
-            since = a.since or options.as_of
-            aid = appointment_id(record.key, a.role, a.unit, since)
-            if options.complete_roster:
-                roster.keep[pair][a.unit].append(aid)
-            counts.add("appointments", "created")
-            out[pair].append(_appointment_row(record.key, a, aid, since, new=True))
     compare = list(suspects)
     for record in same:
         counts.add("appointments", "unchanged", len(record.appointments))

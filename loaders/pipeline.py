@@ -20,7 +20,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from neo4j import Driver, ManagedTransaction, unit_of_work
+from neo4j import Driver, ManagedTransaction, Transaction, unit_of_work
+from neo4j.exceptions import DriverError, Neo4jError
 
 from core.validation import normalise_text
 from loaders import cypher, undo
@@ -29,6 +30,7 @@ from loaders.headers import HEADER_SCAN_ROWS, Aliases, Header, detect_header, lo
 from loaders.kinds import KINDS, REQUIRED_FIELDS, Memo, Record, RowContext, register
 from loaders.readers import Sheet, open_sheets
 from loaders.registry import Registry, quiet_session
+from loaders.streaming import BatchWriter
 from loaders.writer import Counts, Roster, WriteOptions, apply_batch, end_missing_appointments
 
 BATCH_ROWS = 5000
@@ -63,6 +65,8 @@ class LoadOptions:
     batch_rows: int = BATCH_ROWS
     tx_rows: int = TX_ROWS
     cache_rows: int = CACHE_ROWS
+    stream: bool = True
+    """Write a lone file of up to `tx_rows` rows while it is validated (`_stream_unit`)."""
 
 
 @dataclass
@@ -76,6 +80,8 @@ class Unit:
     rows: int = 0
     invalid_rows: set[int] = field(default_factory=set)
     records: list[Record] | None = None
+    unreadable: bool = False
+    """Reading stopped part-way (bytes not in the file's encoding): nothing of it is written."""
 
     @property
     def kind(self) -> str:
@@ -91,6 +97,8 @@ class FileResult:
     rows: int
     skipped: int
     counts: Counts
+    streamed: bool = False
+    """Written while it was validated, in the same open transaction."""
 
 
 @dataclass
@@ -179,48 +187,71 @@ def _data_rows(unit: Unit) -> Iterator[tuple[int, list[Any], list[str]]]:
 
 
 def validate_unit(
-    unit: Unit, registry: Registry, progress: Progress | None, cache_rows: int = CACHE_ROWS
+    unit: Unit,
+    registry: Registry,
+    progress: Progress | None,
+    cache_rows: int = CACHE_ROWS,
+    sink: Callable[[list[Record]], None] | None = None,
+    sink_rows: int = BATCH_ROWS,
 ) -> list[Problem]:
     """Read every row of a sheet; collect the problems; make its keys known to later files.
 
     Only keys are kept (for duplicates and references), plus the parsed records when the sheet
-    has at most `cache_rows` rows; a larger sheet is read again by the write pass."""
+    has at most `cache_rows` rows; a larger sheet is read again by the write pass. With `sink`,
+    valid records are also handed over in batches of `sink_rows` as they are read, until the
+    first problem (the last batch only if the whole sheet is valid)."""
     problems: list[Problem] = []
+    batch: list[Record] = []
     seen: dict[str, int] = {}
     kind = KINDS[unit.kind]
     records: list[Record] | None = []
     deferred = []
     file = unit.path.name
     memo = Memo()
-    for number, cells, texts in _data_rows(unit):
-        unit.rows += 1
-        context = RowContext(
-            file, unit.sheet.name, unit.header, number, cells, registry, texts, memo
-        )
-        record = kind.parse(context)
-        if record is not None and record.key in seen:
-            what = "人员" if unit.kind == "people" else "记录"
-            context.fail(
-                "name" if unit.kind == "people" else next(iter(unit.header.columns)),
-                cells[unit.header.columns.get("name", 0)] if cells else "",
-                "DUPLICATE",
-                f"同一{what}在第 {seen[record.key]} 行已出现",
-                f"the same {'person' if unit.kind == 'people' else 'record'} is already in row "
-                f"{seen[record.key]}",
+    try:
+        for number, cells, texts in _data_rows(unit):
+            unit.rows += 1
+            context = RowContext(
+                file, unit.sheet.name, unit.header, number, cells, registry, texts, memo
             )
-        if context.problems:
-            problems.extend(context.problems)
-            unit.invalid_rows.add(number)
-        elif record is not None:
-            seen[record.key] = number
-            register(record, registry)
-            if records is not None:
-                records.append(record)
-                if len(records) > cache_rows:
-                    records = None
-        deferred.extend(context.deferred)
-        if progress and unit.rows % 5000 == 0:
-            progress(f"checking {file}", unit.rows, None)
+            record = kind.parse(context)
+            if record is not None and record.key in seen:
+                what = "人员" if unit.kind == "people" else "记录"
+                context.fail(
+                    "name" if unit.kind == "people" else next(iter(unit.header.columns)),
+                    cells[unit.header.columns.get("name", 0)] if cells else "",
+                    "DUPLICATE",
+                    f"同一{what}在第 {seen[record.key]} 行已出现",
+                    f"the same {'person' if unit.kind == 'people' else 'record'} is already in row "
+                    f"{seen[record.key]}",
+                )
+            if context.problems:
+                problems.extend(context.problems)
+                unit.invalid_rows.add(number)
+            elif record is not None:
+                seen[record.key] = number
+                register(record, registry)
+                if records is not None:
+                    records.append(record)
+                    if len(records) > cache_rows:
+                        records = None
+                if sink is not None and not problems:
+                    batch.append(record)
+                    if len(batch) >= sink_rows:
+                        sink(batch)
+                        batch = []
+            deferred.extend(context.deferred)
+            if progress and unit.rows % 5000 == 0:
+                progress(
+                    f"{'loading' if sink else 'checking'} {file}",
+                    unit.rows,
+                    unit.sheet.row_bound if sink else None,
+                )
+    except FileProblem as error:  # e.g. bytes far down a CSV that are not in its encoding
+        unit.unreadable = True
+        problems.append(
+            Problem(file, unit.sheet.name, error.row, "", "", error.code, error.zh, error.en)
+        )
     for item in deferred:
         known = (
             item.value in registry.areas
@@ -247,6 +278,8 @@ def validate_unit(
     if records is not None:
         records = [r for r in records if r.row not in unit.invalid_rows]
     unit.records = records
+    if sink is not None and batch and not problems:
+        sink(batch)
     return problems
 
 
@@ -295,11 +328,22 @@ def load_files(
         raise LoadRefused(problems)
     needs_persons = any(KINDS[u.kind].needs_persons for u in units)
     registry = Registry.from_graph(driver, database, needs_persons)
+    if _streams(units, options):
+        streamed = _stream_unit(driver, database, units[0], registry, options, progress)
+        if streamed is not None:
+            return LoadResult([streamed], [])
+        return LoadResult(
+            [_write_unit(driver, database, units[0], registry, options, progress)], []
+        )
     for unit in units:
         problems.extend(validate_unit(unit, registry, progress, options.cache_rows))
     if problems and not options.skip_invalid:
         raise LoadRefused(problems)
-    results = [_write_unit(driver, database, unit, registry, options, progress) for unit in units]
+    results = [
+        _write_unit(driver, database, unit, registry, options, progress)
+        for unit in units
+        if not unit.unreadable
+    ]
     return LoadResult(results, problems)
 
 
@@ -311,27 +355,10 @@ def _write_unit(
     options: LoadOptions,
     progress: Progress | None,
 ) -> FileResult:
-    at = datetime.now(UTC)
-    load_id = f"L-{at:%Y%m%dT%H%M%S}-{unit.checksum[:8]}-{uuid.uuid4().hex[:6]}"
-    write = WriteOptions(
-        load_id=load_id,
-        as_of=options.as_of or at.date(),
-        dry_run=options.dry_run,
-        complete_roster=options.complete_roster and unit.kind == "people",
-    )
+    write = _write_options(unit, options)
+    load_id = write.load_id
     valid = unit.rows - len(unit.invalid_rows)
-    props: dict[str, Any] = {
-        "name": unit.path.name,
-        "file": str(unit.path.resolve()),
-        "sheet": unit.sheet.name,
-        "checksum": unit.checksum,
-        "kind": unit.kind,
-        "at": at,
-        "by": options.by or getpass.getuser(),
-        "rows": valid,
-        "skipped": len(unit.invalid_rows),
-        "completeRoster": write.complete_roster,
-    }
+    props = _load_props(unit, options, write)
     if not options.dry_run and valid > options.tx_rows:
         counts = _write_batched(driver, database, unit, registry, options, write, props, progress)
         return FileResult(
@@ -347,14 +374,7 @@ def _write_unit(
             done += len(batch)
             if progress:
                 progress(f"loading {unit.path.name}", done, valid)
-        if write.complete_roster:
-            counts.merge(end_missing_appointments(tx, roster, write))
-        if not options.dry_run:
-            tx.run(
-                cypher.RECORD_LOAD,
-                id=load_id,
-                props={**props, **_count_props(counts), "status": "COMPLETE"},
-            ).consume()
+        _finish_unit(tx, write, roster, counts, props)
         return counts
 
     timed = unit_of_work(timeout=FILE_TX_TIMEOUT)(work)
@@ -368,6 +388,112 @@ def _write_unit(
         valid,
         len(unit.invalid_rows),
         counts,
+    )
+
+
+def _write_options(unit: Unit, options: LoadOptions) -> WriteOptions:
+    at = datetime.now(UTC)
+    return WriteOptions(
+        load_id=f"L-{at:%Y%m%dT%H%M%S}-{unit.checksum[:8]}-{uuid.uuid4().hex[:6]}",
+        as_of=options.as_of or at.date(),
+        dry_run=options.dry_run,
+        complete_roster=options.complete_roster and unit.kind == "people",
+        at=at,
+    )
+
+
+def _load_props(unit: Unit, options: LoadOptions, write: WriteOptions) -> dict[str, Any]:
+    """The `(:Load)` record of a file, once it has been validated."""
+    return {
+        "name": unit.path.name,
+        "file": str(unit.path.resolve()),
+        "sheet": unit.sheet.name,
+        "checksum": unit.checksum,
+        "kind": unit.kind,
+        "at": write.at,
+        "by": options.by or getpass.getuser(),
+        "rows": unit.rows - len(unit.invalid_rows),
+        "skipped": len(unit.invalid_rows),
+        "completeRoster": write.complete_roster,
+    }
+
+
+def _finish_unit(
+    tx: Transaction | ManagedTransaction,
+    write: WriteOptions,
+    roster: Roster,
+    counts: Counts,
+    props: dict[str, Any],
+) -> None:
+    """After a file's last batch, in its transaction: end what a complete roster no longer
+    lists, and record the load."""
+    if write.complete_roster:
+        counts.merge(end_missing_appointments(tx, roster, write))
+    if not write.dry_run:
+        tx.run(
+            cypher.RECORD_LOAD,
+            id=write.load_id,
+            props={**props, **_count_props(counts), "status": "COMPLETE"},
+        ).consume()
+
+
+def _streams(units: list[Unit], options: LoadOptions) -> bool:
+    """Whether the load is one file small enough for one transaction, so it can be written
+    while it is validated (`_stream_unit`)."""
+    if not options.stream or len(units) != 1 or options.dry_run or options.skip_invalid:
+        return False
+    bound = units[0].sheet.row_bound
+    return bound is not None and bound <= options.tx_rows
+
+
+def _stream_unit(
+    driver: Driver,
+    database: str,
+    unit: Unit,
+    registry: Registry,
+    options: LoadOptions,
+    progress: Progress | None,
+) -> FileResult | None:
+    """Validate one file while its valid rows are written, in ONE open transaction that is
+    committed only once every row has proved valid: one problem and it is rolled back, so
+    nothing is written, exactly as if validation had come first.
+
+    None when the server failed in a way worth retrying (a transient error, a lost leader):
+    the file is then written again from its validated records with the driver's retries."""
+    write = _write_options(unit, options)
+    roster = Roster()
+    with quiet_session(driver, database) as session:
+        tx = session.begin_transaction(timeout=FILE_TX_TIMEOUT)
+        writer: BatchWriter[list[Record]] = BatchWriter(
+            lambda batch: apply_batch(tx, unit.kind, batch, write, roster)
+        )
+        try:
+            problems = validate_unit(
+                unit, registry, progress, options.cache_rows, writer.submit, options.batch_rows
+            )
+            error = writer.wait()
+            if problems:
+                raise LoadRefused(problems)
+            if error is not None:
+                raise error
+            counts = writer.counts
+            _finish_unit(tx, write, roster, counts, _load_props(unit, options, write))
+            tx.commit()
+        except Neo4jError as error:
+            if not error.is_retryable():
+                raise
+            return None
+        except DriverError as error:
+            if not error.is_retryable():
+                raise
+            return None
+        finally:
+            writer.close()
+            if not tx.closed():
+                tx.rollback()
+    valid = unit.rows - len(unit.invalid_rows)
+    return FileResult(
+        unit.path, unit.sheet.name, unit.kind, write.load_id, valid, 0, counts, streamed=True
     )
 
 

@@ -43,6 +43,9 @@ class Sheet:
     path: Path
     _rows: Any = field(repr=False)
     encoding: str | None = None
+    row_bound: int | None = None
+    """At least as many rows as the sheet has (None: unknown without reading it); the loader
+    uses it to choose between one transaction and batches before reading."""
 
     def rows(self) -> Iterator[RawRow]:
         return self._rows()
@@ -140,7 +143,18 @@ def _csv_sheet(path: Path, encoding: str | None) -> Sheet:
                     row=number + 1,
                 ) from None
 
-    return Sheet(name=path.name, path=path, _rows=rows, encoding=chosen)
+    return Sheet(
+        name=path.name, path=path, _rows=rows, encoding=chosen, row_bound=_line_count(path)
+    )
+
+
+def _line_count(path: Path) -> int:
+    """Lines of a file (every CSV row takes at least one)."""
+    lines = 1
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            lines += chunk.count(b"\n")
+    return lines
 
 
 # --- xlsx ---------------------------------------------------------------------------------
@@ -209,6 +223,7 @@ def _xlsx_sheets(path: Path) -> list[Sheet]:
             f"cannot read the xlsx file: {error}",
         ) from error
     members = {ws.title: ws._worksheet_path for ws in workbook.worksheets}  # type: ignore[union-attr]
+    bounds = {ws.title: ws.max_row for ws in workbook.worksheets}  # from <dimension>, if written
     workbook.close()
 
     def reader(title: str) -> Any:
@@ -228,7 +243,10 @@ def _xlsx_sheets(path: Path) -> list[Sheet]:
 
         return rows
 
-    return [Sheet(name=title, path=path, _rows=reader(title)) for title in members]
+    return [
+        Sheet(name=title, path=path, _rows=reader(title), row_bound=bounds[title])
+        for title in members
+    ]
 
 
 # --- xls ----------------------------------------------------------------------------------
@@ -257,7 +275,10 @@ def _xls_sheets(path: Path) -> list[Sheet]:
 
         return rows
 
-    return [Sheet(name=title, path=path, _rows=reader(title)) for title in names]
+    return [
+        Sheet(name=title, path=path, _rows=reader(title), row_bound=book.sheet_by_name(title).nrows)
+        for title in names
+    ]
 
 
 def _xls_value(book: Any, cell: Any) -> Any:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from neo4j import ManagedTransaction
@@ -50,6 +50,8 @@ class WriteOptions:
     as_of: date
     dry_run: bool = False
     complete_roster: bool = False
+    at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    """When the load began (its `(:Load).at`)."""
 
 
 def _native(value: Any) -> Any:

@@ -1,14 +1,18 @@
 """Loader throughput: person rows per second for a first load, an unchanged re-load and a
-re-load with 10 % of the rows changed, side by side, with the peak memory of the process.
+re-load with 10 % of the rows changed, side by side with what the server alone needs for the
+same writes, and the peak memory of the process.
 
-    GRIDGRAPH_NEO4J_BOLT_PORT=... .venv/bin/python -m bench.loaders [--rows 50000]
+    GRIDGRAPH_NEO4J_BOLT_PORT=... .venv/bin/python -m bench.loaders [--rows 20000]
         [--format csv|xlsx] [--tx-rows N] [--demo] [--memory-rows 500000]
 
 Writes a synthetic people roster (GBK CSV or xlsx) for one bench community with a grid role
-and a sisters-group role where the roster says so, loads it through
-`loaders.pipeline.load_files`, prints a table, and removes what it wrote. `--memory-rows` runs
-a first load of a file that large in a child process and reports its peak RSS; `--demo` times
-`gridgraph demo --scale 1` on an empty database (it wipes it). Not a test.
+and a sisters-group role where the roster says so, and loads it through
+`loaders.pipeline.load_files` after a small warm-up load: first the usual way (validated while
+it is written, when it fits one transaction), then validated before anything is written, and
+compares both with "server alone": the same rows, parsed beforehand, sent as the loader's
+`CREATE_PEOPLE` statement and committed. Prints a table and removes what it wrote.
+`--memory-rows` runs a first load of a file that large in a child process and reports its peak
+RSS; `--demo` times `gridgraph demo --scale 1` on an empty database (it wipes it). Not a test.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -30,7 +35,18 @@ from rich.table import Table
 from core.database import create_sync_driver
 from core.settings import Settings
 from core.validation import make_id_number
-from loaders.pipeline import LoadOptions, load_files
+from loaders.cypher import CREATE_PEOPLE
+from loaders.headers import load_aliases
+from loaders.pipeline import (
+    BATCH_ROWS,
+    LoadOptions,
+    LoadResult,
+    find_units,
+    load_files,
+    validate_unit,
+)
+from loaders.registry import Registry
+from loaders.writer import Counts, Roster, WriteOptions, new_people
 
 COMMUNITY = "370398001001"
 CLEAN_PEOPLE = """
@@ -189,9 +205,35 @@ def demo_run(folder: Path) -> float:
     return took
 
 
+def server_alone(driver: Driver, database: str, people: Path) -> float:
+    """Seconds the server takes for the people file's writes alone: the loader's own
+    `CREATE_PEOPLE` rows, parsed beforehand, sent in the same batches and committed. No
+    loader can write a first load faster than this."""
+    units, _ = find_units([people], LoadOptions(), load_aliases(None))
+    [unit] = units
+    validate_unit(unit, Registry.from_graph(driver, database, False), None)
+    assert unit.records is not None
+    write = WriteOptions(load_id="L-bench-server-alone", as_of=date.today())
+    rows = new_people(unit.records, write, Counts(), Roster())
+    began = time.perf_counter()
+    with driver.session(database=database) as session, session.begin_transaction() as tx:
+        for start in range(0, len(rows), BATCH_ROWS):
+            tx.run(CREATE_PEOPLE, rows=rows[start : start + BATCH_ROWS], load=write.load_id)
+        tx.commit()
+    return time.perf_counter() - began
+
+
+def _timed_load(
+    driver: Driver, database: str, path: Path, options: LoadOptions
+) -> tuple[float, LoadResult]:
+    began = time.perf_counter()
+    result = load_files(driver, database, [path], options)
+    return time.perf_counter() - began, result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rows", type=int, default=50_000)
+    parser.add_argument("--rows", type=int, default=20_000)
     parser.add_argument("--format", choices=("csv", "xlsx"), default="csv")
     parser.add_argument("--tx-rows", type=int, default=LoadOptions().tx_rows)
     parser.add_argument("--memory-rows", type=int, default=0)
@@ -199,64 +241,86 @@ def main() -> None:
     args = parser.parse_args()
     settings = Settings()
     console = Console()
-    loads: list[str] = []
     with tempfile.TemporaryDirectory() as tmp, create_sync_driver(settings) as driver:
         db = settings.neo4j_database
-        *base, people = write_files(Path(tmp), args.rows, args.format)
-        changed = write_files(Path(tmp), args.rows, args.format, changed=10)[-1]
-        loads += [f.load_id for f in load_files(driver, db, base).files if f.load_id]
+        folder = Path(tmp)
+        *base, people = write_files(folder, args.rows, args.format)
+        changed = write_files(folder, args.rows, args.format, changed=10)[-1]
+        (folder / "warm-up").mkdir()
+        warm = write_files(folder / "warm-up", 2_000, args.format)
+        options = LoadOptions(by="bench", tx_rows=args.tx_rows)
+
+        def fresh() -> None:
+            """Remove whatever the bench loaded, then load the base files again."""
+            loads = _bench_loads(driver, db)
+            driver.execute_query(CLEAN_LOADS, loads=loads, database_=db)
+            clean(driver, db, [*loads, "L-bench-server-alone"])
+            load_files(driver, db, base, LoadOptions(by="bench"))
+
+        runs: list[tuple[str, float, LoadResult | None]] = []
+        try:
+            fresh()
+            load_files(driver, db, warm[-1:], options)  # the server compiles its plans
+            fresh()
+            runs.append(("server alone: CREATE_PEOPLE", server_alone(driver, db, people), None))
+            fresh()
+            two_pass = replace(options, stream=False)
+            runs.append(
+                ("first load, validate then write", *_timed_load(driver, db, people, two_pass))
+            )
+            fresh()
+            runs.append(("first load", *_timed_load(driver, db, people, options)))
+            runs.append(("re-load, unchanged", *_timed_load(driver, db, people, options)))
+            runs.append(("re-load, 10 % changed", *_timed_load(driver, db, changed, options)))
+        finally:
+            loads = _bench_loads(driver, db)
+            driver.execute_query(CLEAN_LOADS, loads=loads, database_=db)
+            clean(driver, db, [*loads, "L-bench-server-alone"])
+        floor = runs[0][1]
         table = Table(
             "run",
-            "rows",
             "seconds",
             "rows/s",
+            "× server alone",
+            "how",
             "created",
             "updated",
             "unchanged",
-            title=f"Person rows ({args.format}), {args.rows:,} rows, tx-rows {args.tx_rows:,}",
+            title=f"{args.rows:,} person rows ({args.format}), tx-rows {args.tx_rows:,}",
         )
-        seconds: dict[str, float] = {}
-        runs = (
-            ("first load", people),
-            ("re-load (unchanged)", people),
-            ("re-load (10% changed)", changed),
-        )
-        try:
-            for run, path in runs:
-                began = time.perf_counter()
-                result = load_files(
-                    driver, db, [path], LoadOptions(by="bench", tx_rows=args.tx_rows)
+        for run, took, result in runs:
+            how = ""
+            if result is not None:
+                file = result.files[0]
+                how = (
+                    "streamed"
+                    if file.streamed
+                    else ("batched" if file.rows > args.tx_rows else "one transaction")
                 )
-                took = time.perf_counter() - began
-                seconds[run] = took
-                loads += [f.load_id for f in result.files if f.load_id]
-                c = result.counts
-                table.add_row(
-                    run,
-                    f"{args.rows:,}",
-                    f"{took:.1f}",
-                    f"{args.rows / took:,.0f}",
-                    str(c.total("created")),
-                    str(c.total("updated")),
-                    str(c.total("unchanged")),
-                )
-        finally:
-            driver.execute_query(CLEAN_LOADS, loads=loads, database_=db)
-            clean(driver, db, loads)
+            c = result.counts if result else None
+            table.add_row(
+                run,
+                f"{took:.1f}",
+                f"{args.rows / took:,.0f}",
+                f"{took / floor:.2f}",
+                how,
+                *(str(c.total(o)) if c else "" for o in ("created", "updated", "unchanged")),
+            )
         console.print(table)
-        first, again = seconds["first load"], seconds["re-load (unchanged)"]
+        seconds = {run: took for run, took, _ in runs}
+        first, again = seconds["first load"], seconds["re-load, unchanged"]
         console.print(f"unchanged re-load is {first / again:.1f}x faster than the first load")
         console.print(f"peak RSS of this process: {peak_rss_mb():.0f} MiB")
         if args.memory_rows:
             try:
-                took, rss, _ = memory_run(Path(tmp), args.memory_rows, args.tx_rows)
+                took, rss, _ = memory_run(folder, args.memory_rows, args.tx_rows)
                 console.print(
                     f"first load of {args.memory_rows:,} rows (batched above "
                     f"{args.tx_rows:,}): {took:.1f} s, {args.memory_rows / took:,.0f} rows/s, "
                     f"peak RSS {rss:.0f} MiB"
                 )
             finally:
-                loads += _bench_loads(driver, db)
+                loads = _bench_loads(driver, db)
                 driver.execute_query(CLEAN_LOADS, loads=loads, database_=db)
                 clean(driver, db, loads)
     if args.demo:

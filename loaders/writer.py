@@ -137,17 +137,17 @@ def apply_batch(
     if kind == "families":
         classify = _classification_changes(tx, created, same, suspects, options, counts)
     appointments: dict[tuple[Rel, Any], list[dict[str, Any]]] = {}
-    new_people: list[list[Any]] = []
+    new_rows: list[list[Any]] = []
     if kind == "people":
-        new_people = _new_people(created, options, counts, roster)
+        new_rows = new_people(created, options, counts, roster)
         appointments = _appointment_changes(tx, same, suspects, options, counts, roster)
     if options.dry_run:
         return counts
     if journal and suspects:
         undo.snapshot_nodes(tx, kind, [r.key for r in suspects], options.load_id)
 
-    if new_people:
-        tx.run(cypher.CREATE_PEOPLE, rows=new_people, load=options.load_id).consume()
+    if new_rows:
+        tx.run(cypher.CREATE_PEOPLE, rows=new_rows, load=options.load_id).consume()
     elif created:
         _write_nodes(tx, kind, created, options, create=True)
         for link in links:
@@ -272,7 +272,7 @@ class Roster:
 _TARGET_SLOT = {pair: i for i, pair in enumerate(cypher.APPOINTMENT_TARGETS)}
 
 
-def _new_people(
+def new_people(
     created: list[Record], options: WriteOptions, counts: Counts, roster: Roster
 ) -> list[list[Any]]:
     """`CREATE_PEOPLE` rows of people new to the graph: all their appointments are new."""

@@ -3,6 +3,8 @@ of a batched load that never finished (its process was killed, or its own roll-b
 
 from __future__ import annotations
 
+import os
+import socket
 from enum import StrEnum
 from typing import Any, LiteralString
 
@@ -49,7 +51,8 @@ RETURN count(l) AS loads
 GET_LOAD_STATE: LiteralString = """
 MATCH (l:Load {id: $id})
 RETURN l.id AS id, l.name AS name, l.kind AS kind, coalesce(l.status, 'COMPLETE') AS status,
-       l.rolledBack AS rolledBack, l.at AS at, l.by AS by, l.rows AS rows,
+       l.rolledBack AS rolledBack, l.at AS at, l.by AS by, l.rows AS rows, l.host AS host,
+       l.pid AS pid,
        COUNT { MATCH (u:LoadUndo) WHERE u._load = $id } AS journal
 """
 
@@ -106,10 +109,27 @@ def list_(
         console.print(f"The {len(rows)} most recent of {found} loads; --limit shows more.")
 
 
+def _still_running(load: dict[str, Any]) -> bool:
+    """Whether the process that started a load (recorded since loads record `host` and `pid`)
+    is alive on this machine."""
+    if load["host"] != socket.gethostname() or load["pid"] is None:
+        return False
+    try:
+        os.kill(load["pid"], 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # alive, another user's
+    return True
+
+
 @app.command("roll-back")
 def roll_back(
     load_id: str = typer.Argument(..., help="Id from `gridgraph loads list`."),
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
+    force: bool = typer.Option(
+        False, "--force", help="Roll back even though its loader process seems alive."
+    ),
 ) -> None:
     """Undo a batched load left RUNNING (its process died) or FAILED, from its undo journal."""
     settings = load_settings()
@@ -139,6 +159,14 @@ def roll_back(
                 f"Load {what} failed and was rolled back already; nothing to do.", highlight=False
             )
             return
+        if load["status"] == LoadStatus.RUNNING and _still_running(load) and not force:
+            err_console.print(
+                f"[bold red]error:[/] load {what} is still being written by process "
+                f"{load['pid']} on this machine; stop it first (Ctrl-C rolls it back itself), "
+                "or pass --force if that process is not the loader any more.",
+                highlight=False,
+            )
+            raise typer.Exit(1)
         console.print(
             f"Load {what}, started {_at(load['at'])} UTC by {escape(str(load['by']))}, "
             f"is {load['status']} with {load['journal']} undo journal entries.",

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import getpass
 import hashlib
+import os
+import socket
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -415,6 +417,8 @@ def _load_props(unit: Unit, options: LoadOptions, write: WriteOptions) -> dict[s
         "rows": unit.rows - len(unit.invalid_rows),
         "skipped": len(unit.invalid_rows),
         "completeRoster": write.complete_roster,
+        "host": socket.gethostname(),
+        "pid": os.getpid(),
     }
 
 

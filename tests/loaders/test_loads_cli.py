@@ -219,6 +219,25 @@ def test_roll_back_of_a_killed_batched_load_restores_the_graph(
     assert _table_row(listed.stdout, load_id)[1:4] == ["newer.csv", "people", "RUNNING"]
     assert _table_row(listed.stdout, load_id)[6:] == ["6", "", "", "", ""]
 
+    crashed_pid = empty_graph.execute_query(
+        "MATCH (l:Load {id: $id}) WITH l, l.pid AS pid SET l.pid = $alive RETURN pid",
+        id=load_id,
+        alive=os.getpid(),  # as if the loader were still at work
+        database_=settings.neo4j_database,
+    )[0][0]["pid"]
+    assert isinstance(crashed_pid, int) and crashed_pid != os.getpid()
+    alive = cli("loads", "roll-back", load_id, "--yes")
+    assert alive.exit_code == 1 and f"still being written by process {os.getpid()}" in (
+        alive.output
+    )
+    assert _state(empty_graph, settings, load_id)["status"] == "RUNNING"
+    empty_graph.execute_query(
+        "MATCH (l:Load {id: $id}) SET l.pid = $pid",
+        id=load_id,
+        pid=crashed_pid,
+        database_=settings.neo4j_database,
+    )
+
     declined = cli("loads", "roll-back", load_id, input="n\n")
     assert declined.exit_code == 1
     assert f"is RUNNING with {state['journal']} undo journal entries" in declined.stdout

@@ -240,7 +240,7 @@ def main() -> None:
     parser.add_argument("--demo", action="store_true")
     args = parser.parse_args()
     settings = Settings()
-    console = Console()
+    console = Console(width=140)
     with tempfile.TemporaryDirectory() as tmp, create_sync_driver(settings) as driver:
         db = settings.neo4j_database
         folder = Path(tmp)

@@ -299,6 +299,8 @@ def parse_date(value: Any) -> date:
     if isinstance(value, date):
         return value
     if isinstance(value, int | float) and not isinstance(value, bool):
+        if YEAR_NUMBERS[0] <= value < YEAR_NUMBERS[1]:
+            return _year_month_number(float(value))
         return _excel_serial(float(value))
     text = half_width(normalise_text(value), punctuation=True).replace(" ", "")
     text = _MIDNIGHT.sub("", text)
@@ -312,6 +314,38 @@ def parse_date(value: Any) -> date:
                 return date(int(year), int(month), int(day or 1))
             except ValueError:
                 break
+    raise _invalid(
+        "DATE",
+        "日期无法识别（可写 1985-03-12、1985/3/12、1985.03、1985年3月）",
+        "not a date (write 1985-03-12, 1985/3/12, 1985.03 or 1985年3月)",
+    )
+
+
+YEAR_NUMBERS = (1900, 2101)
+"""A number cell in this range is a year, or a year.month typed into a number cell (1985.03),
+not an Excel serial: those serials are days of 1905-1910, no roster's date."""
+
+
+def _year_month_number(number: float) -> date:
+    """`1985.03` / `1985.3` → 1985-03-01. `1985.1` is refused: Excel keeps 1985.10 as 1985.1,
+    so January and October cannot be told apart; a year alone is not a date."""
+    year, _, fraction = repr(number).partition(".")
+    if fraction == "0":
+        raise _invalid(
+            "DATE",
+            f"{year} 只是年份，请写出月份（如 {year}.03）",
+            f"{year} is a year alone; give the month too (e.g. {year}.03)",
+        )
+    if fraction == "1":
+        raise _invalid(
+            "DATE_AMBIGUOUS",
+            f"日期存成了数字 {year}.1，分不清是 1 月还是 10 月；请把该列设为文本后写成 "
+            f"{year}.01 或 {year}.10",
+            f"the date was stored as the number {year}.1: January or October cannot be told "
+            f"apart; format the column as text and write {year}.01 or {year}.10",
+        )
+    if len(fraction) <= 2 and 1 <= int(fraction) <= 12:
+        return date(int(year), int(fraction), 1)
     raise _invalid(
         "DATE",
         "日期无法识别（可写 1985-03-12、1985/3/12、1985.03、1985年3月）",

@@ -87,6 +87,9 @@ def test_codes() -> None:
         ("31118", date(1985, 3, 12)),
         (datetime(1985, 3, 12, 0, 0), date(1985, 3, 12)),
         ("19850312", date(1985, 3, 12)),
+        (1985.03, date(1985, 3, 1)),  # 1985.03 typed into a number cell
+        (1985.3, date(1985, 3, 1)),
+        (2024.12, date(2024, 12, 1)),
     ],
 )
 def test_dates(value: object, expected: date) -> None:
@@ -98,6 +101,16 @@ def test_bad_dates(bad: str) -> None:
     with pytest.raises(v.InvalidValue) as error:
         v.parse_date(bad)
     assert error.value.code == "DATE"
+
+
+@pytest.mark.parametrize(
+    ("number", "code"), [(1985.1, "DATE_AMBIGUOUS"), (1985, "DATE"), (1985.13, "DATE")]
+)
+def test_year_month_numbers_are_never_read_as_serials(number: float, code: str) -> None:
+    """A number cell 1985.10 arrives as 1985.1, and 1985 would be the serial of 1905-06-07."""
+    with pytest.raises(v.InvalidValue) as error:
+        v.parse_date(number)
+    assert error.value.code == code
 
 
 def test_person_and_appointment_keys() -> None:

@@ -1,8 +1,9 @@
 """`gridgraph demo`: generate the synthetic Zibo network as roster files and load them.
 
 The rosters are written into `--out` (xlsx with a merged title row, GBK CSV) and loaded through
-the same code as `gridgraph load`; `--check` compares the graph's counts with the article's
-figures at the chosen scale.
+the same code as `gridgraph load`: the earlier roster editions first, then each current edition
+as a complete roster as of its date, so the loader ends the appointments of the people who left.
+`--check` compares the graph's counts with the article's figures at the chosen scale.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from core.settings import PROJECT_ROOT
 from loaders import demo_seed as seed
 from loaders.demo import (
     CHECK_FIGURES,
+    CHECK_HISTORY,
     CHECK_NAMED,
     DISTRICTS,
     FANZIYU,
@@ -31,7 +33,7 @@ from loaders.demo import (
     write_rosters,
 )
 from loaders.errors import LoadRefused
-from loaders.pipeline import LoadOptions, LoadResult, load_files
+from loaders.pipeline import LoadOptions, LoadResult, load_files, sha256_file
 from loaders.registry import quiet_session
 
 DEFAULT_OUT = PROJECT_ROOT / ".data" / "demo-rosters"
@@ -40,6 +42,11 @@ WIPE = """
 MATCH (n)
 WHERE NOT n:Migration AND NOT n:ApiToken
 CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS
+"""
+LOADED_CHECKSUMS = """
+MATCH (l:Load)
+WHERE l.checksum IN $checksums AND l.status = 'COMPLETE'
+RETURN collect(DISTINCT l.checksum) AS loaded
 """
 
 
@@ -85,12 +92,29 @@ def link_organisations(driver: Driver, database: str, load_id: str) -> None:
 def run_demo(
     driver: Driver, database: str, scale: float, out: Path, progress: Any = None
 ) -> LoadResult:
-    """Write the rosters at `scale` into `out` and load them (seeds around them)."""
+    """Write the rosters at `scale` into `out` and load them (seeds around them).
+
+    The earlier roster editions are loaded only when the graph holds no complete load of the
+    same file: loaded again after the current editions, they would re-open the appointments
+    the current editions ended, and a second run would not be a no-op."""
     load_id = f"L-demo-seed-{scale:g}"
     seed_organisations(driver, database, load_id)
-    files = write_rosters(out, scale)
-    options = LoadOptions(as_of=date(2025, 4, 22), by="gridgraph demo")
-    result = load_files(driver, database, files, options, progress)
+    rosters = write_rosters(out, scale)
+    checksums = {path: sha256_file(path) for path in rosters.earlier}
+    loaded = set(
+        driver.execute_query(
+            LOADED_CHECKSUMS, checksums=list(checksums.values()), database_=database
+        )[0][0]["loaded"]
+    )
+    result = LoadResult([], [])
+    for step in rosters.steps:
+        files = [f for f in step.files if f not in checksums or checksums[f] not in loaded]
+        options = LoadOptions(
+            as_of=step.as_of, complete_roster=step.complete_roster, by="gridgraph demo"
+        )
+        done = load_files(driver, database, files, options, progress)
+        result.files += done.files
+        result.problems += done.problems
     link_organisations(driver, database, load_id)
     return result
 
@@ -101,6 +125,12 @@ def check_figures(driver: Driver, database: str) -> tuple[dict[str, Any], dict[s
         figures = session.execute_read(lambda tx: tx.run(CHECK_FIGURES).single().data())
         named = session.execute_read(lambda tx: tx.run(CHECK_NAMED).single().data())
     return figures, named
+
+
+def check_history(driver: Driver, database: str) -> dict[str, Any]:
+    """Ended appointments and reclassified families (`CHECK_HISTORY`)."""
+    with quiet_session(driver, database) as session:
+        return session.execute_read(lambda tx: tx.run(CHECK_HISTORY).single().data())
 
 
 def demo(
@@ -161,5 +191,14 @@ def _print_check(driver: Driver, db: str, scale: float) -> None:
     console.print(
         "Named people, places and the case: " + ", ".join(f"{k}={v}" for k, v in named.items())
     )
+    history = check_history(driver, db)
+    share = history["ended"] / history["appointments"] if history["appointments"] else 0.0
+    console.print(
+        f"History: {history['ended']} of {history['appointments']} appointments ended "
+        f"({share:.1%}, {history['endedRoles']} roles); {history['reclassified']} of "
+        f"{history['families']} families reclassified"
+    )
+    ok &= history["endedBeforeStart"] == 0 and history["realPeopleEnded"] == 0
+    ok &= history["familiesNotOneCurrent"] == 0
     if not ok:
         raise typer.Exit(1)

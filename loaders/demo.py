@@ -3,7 +3,14 @@
 `write_rosters(out, scale)` writes the areas, grids, federations, sisters groups, councils,
 venues, people, families, visits, cases and case steps as real files (xlsx with a merged title
 row, and GBK CSV); `run_demo` seeds the organisations (`demo_seed`) and loads the files through
-`loaders.pipeline.load_files`. At scale 1 the counts equal the article's figures (`FIGURES`).
+`loaders.pipeline.load_files`. At scale 1 the counts of what is current equal the article's
+figures (`FIGURES`).
+
+History comes the way a federation gets it, from roster editions: for a quarter of the
+communities the demo also writes an earlier edition of their people roster and of their
+families roster. Their current people roster is loaded after the earlier one as a complete
+roster, so the loader ends (`until`) the appointments of the people who left in between; their
+current families roster gives the families reclassified since a new category and its date.
 
 Synthetic markers: every generated person's name ends in `（示例）` and carries
 `synthetic: true`; their ID numbers are checksum-valid but use the area code 370399, which
@@ -15,8 +22,8 @@ from __future__ import annotations
 
 import csv
 import random
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, LiteralString
@@ -77,6 +84,28 @@ NANMA = "370323002"
 FANZIYU = "370323002201"
 REGISTRY = "VEN-370302-HYDJC"
 OUTREACH = "VEN-370323002201-XJWZ"
+ZHANGDIAN_FOUNDED = date(2024, 11, 1)
+
+EDITIONS = (
+    ("a", date(2024, 6, 30), date(2024, 12, 31)),
+    ("b", date(2024, 9, 30), date(2025, 2, 28)),
+    ("c", date(2024, 11, 30), date(2025, 3, 31)),
+)
+"""Roster editions (label, earlier as-of date, current as-of date): each re-submitted community
+sends its people roster as of both dates (Zhangdian's groups, founded in November 2024, only
+the last pair)."""
+RESUBMITTED = 0.25
+"""Share of the communities with two roster editions."""
+LEFT = {"chair": 0.05, "executive": 0.08, "grid": 0.10, "other": 0.14}
+"""Chance, by her senior post, that a person took up her posts between the two editions, her
+predecessor having left them: the predecessor's appointments end at the current edition."""
+STEPPED_DOWN = 0.1
+"""Chance that a person who stayed held one more post in the earlier edition (法律明白人, a
+sisters-group or a council seat) and gave it up."""
+FIRST_CLASSIFIED = date(2024, 9, 1)
+"""When families were first classified (the date of the earlier families roster)."""
+RECLASSIFIED = 0.2
+"""Share of the re-submitted communities' families classified differently since then."""
 
 
 @dataclass
@@ -108,8 +137,21 @@ class Person:
 
 
 @dataclass
+class Edition:
+    """The people rosters of some communities in two editions: `before` as of `earlier`,
+    `after` (their current people) as of `current`, loaded as a complete roster."""
+
+    label: str
+    earlier: date
+    current: date
+    communities: list[str] = field(default_factory=list)
+    before: list[Person] = field(default_factory=list)
+    after: list[Person] = field(default_factory=list)
+
+
+@dataclass
 class Network:
-    """Everything the rosters hold, in memory (the demo is small enough: ~40k people at 1)."""
+    """Everything the rosters hold, in memory (the demo is small enough: ~20k people at 1)."""
 
     scale: float
     areas: list[list[Any]] = field(default_factory=list)
@@ -118,6 +160,18 @@ class Network:
     grids_of: dict[str, list[str]] = field(default_factory=dict)
     people: list[Person] = field(default_factory=list)
     worker_of: dict[str, Person] = field(default_factory=dict)
+    editions: list[Edition] = field(default_factory=list)
+    handover: dict[str, tuple[Person, date]] = field(default_factory=dict)
+    """grid -> (the grid worker who left, the date her successor's appointment began)."""
+
+    def worker_at(self, grid: str, day: date) -> Person:
+        """The grid's worker on `day` (her predecessor before a handover)."""
+        former = self.handover.get(grid)
+        return former[0] if former and day < former[1] else self.worker_of[grid]
+
+    @property
+    def resubmitted(self) -> set[str]:
+        return {c for e in self.editions for c in e.communities}
 
 
 def _allocate(total: int, buckets: int) -> list[int]:
@@ -145,22 +199,28 @@ class Generator:
                 return name
 
     def person(self, community: str, gender: str = "F", **kwargs: Any) -> Person:
+        """A new synthetic person on the current rosters."""
+        person = self.new_person(self.rng, community, gender, **kwargs)
+        self.net.people.append(person)
+        return person
+
+    def new_person(
+        self, rng: random.Random, community: str, gender: str = "F", **kwargs: Any
+    ) -> Person:
         self.serial += 1
         n = self.serial
         born = date(1955, 1, 1) + timedelta(days=(n * 7919) % 15000)
-        name = self.rng.choice(SURNAMES) + "".join(self.rng.sample(GIVEN, self.rng.choice((1, 2))))
-        person = Person(
+        name = rng.choice(SURNAMES) + "".join(rng.sample(GIVEN, rng.choice((1, 2))))
+        return Person(
             name=name + MARK,
             community=community,
             gender=gender,
             born=born,
             id_number=make_id_number(SYNTHETIC_AREA, born, n // 15000, gender),
             phone=f"19905{n:06d}",
-            political=self.rng.choices(["中共党员", "群众", "共青团员"], [35, 60, 5])[0],
+            political=rng.choices(["中共党员", "群众", "共青团员"], [35, 60, 5])[0],
             **kwargs,
         )
-        self.net.people.append(person)
-        return person
 
     # --- areas and grids ----------------------------------------------------------------------
 
@@ -307,6 +367,75 @@ class Generator:
         for _ in range(2):
             self.person(zichuan, venue=REGISTRY, since=date(2024, 1, 1))
 
+    # --- history: earlier roster editions ------------------------------------------------------
+
+    def build_history(self) -> None:
+        """Pick the re-submitted communities, share them among the `EDITIONS` and make up
+        their earlier people rosters.
+
+        Draws from its own random stream, so the current network is the same with or without
+        history; only the `since` of the posts taken up between two editions moves to the
+        current edition's date. The article's places (柳毅社区, 范子峪村) and the Zichuan
+        community of the named case and its volunteers are left out."""
+        rng = random.Random(SEED + 2)
+        net = self.net
+        zichuan = next(c[0] for c in net.communities if c[2] == ZICHUAN)
+        candidates = [c[0] for c in net.communities if c[0] not in (LIUYI, FANZIYU, zichuan)]
+        chosen = sorted(rng.sample(candidates, round(len(candidates) * RESUBMITTED)))
+        net.editions = [Edition(label, earlier, current) for label, earlier, current in EDITIONS]
+        for code in chosen:
+            eligible = [
+                e
+                for e in net.editions
+                if not code.startswith(ZHANGDIAN) or e.earlier >= ZHANGDIAN_FOUNDED
+            ]
+            rng.choice(eligible).communities.append(code)
+        wave = {c: e for e in net.editions for c in e.communities}
+        for person in net.people:
+            edition = wave.get(person.community)
+            if edition is None or person.federation or person.venue or not person.synthetic:
+                continue
+            edition.after.append(person)
+            edition.before.append(self._earlier_self(rng, person, edition))
+
+    def _earlier_self(self, rng: random.Random, person: Person, edition: Edition) -> Person:
+        """Who held `person`'s posts in the earlier edition: her predecessor (who then left),
+        herself with one more post (given up since), or herself."""
+        if "主席" in person.fed_roles:
+            senior = "chair"
+        elif "执委" in person.fed_roles:
+            senior = "executive"
+        else:
+            senior = "grid" if person.grid else "other"
+        if rng.random() < LEFT[senior]:
+            predecessor = self.new_person(
+                rng,
+                person.community,
+                person.gender,
+                grid=person.grid,
+                grid_role=person.grid_role,
+                building=person.building,
+                fed_roles=list(person.fed_roles),
+                group_role=person.group_role,
+                council_role=person.council_role,
+                since=person.since,
+            )
+            person.since = edition.current
+            if person.grid:
+                self.net.handover[person.grid] = (predecessor, edition.current)
+            return predecessor
+        if rng.random() < STEPPED_DOWN:
+            posts: list[dict[str, Any]] = []
+            if person.gender == "F" and "法律明白人" not in person.fed_roles:
+                posts.append({"fed_roles": [*person.fed_roles, "法律明白人"]})
+            if person.group_role is None:
+                posts.append({"group_role": "成员"})
+            if person.council_role is None:
+                posts.append({"council_role": "成员"})
+            if posts:
+                return replace(person, **rng.choice(posts))
+        return person
+
 
 # --- files ------------------------------------------------------------------------------------
 
@@ -362,13 +491,39 @@ PEOPLE_HEADER = [
 ]
 
 
-def write_rosters(out: Path, scale: float) -> list[Path]:
-    """Generate the network at `scale` and write its rosters into `out`; return the files."""
+@dataclass
+class LoadStep:
+    """Files loaded together, with the as-of date of the load (as complete rosters or not)."""
+
+    files: list[Path]
+    as_of: date
+    complete_roster: bool = False
+
+
+@dataclass
+class Rosters:
+    """The demo's roster files: `steps` are loaded one after the other; `earlier`, the earlier
+    editions among them, need loading only once."""
+
+    steps: list[LoadStep]
+    earlier: list[Path]
+
+    @property
+    def files(self) -> list[Path]:
+        return [f for step in self.steps for f in step.files]
+
+
+def write_rosters(out: Path, scale: float) -> Rosters:
+    """Generate the network at `scale` and write its rosters into `out`, in load order: the
+    units, the earlier people editions and the city's people roster; each current edition (a
+    complete roster as of its date); the earlier families edition, the families, visits, cases
+    and steps."""
     out.mkdir(parents=True, exist_ok=True)
     g = Generator(scale)
     g.build_areas()
     g.build_grids()
     g.build_people()
+    g.build_history()
     net = g.net
     rng = random.Random(SEED + 1)
     files = [
@@ -476,7 +631,32 @@ def write_rosters(out: Path, scale: float) -> list[Path]:
             venue_rows,
         )
     )
-    people_rows = [
+    earlier = [
+        _gbk_csv(out / f"07{e.label}-people-{e.earlier}.csv", PEOPLE_HEADER, _people_rows(e.before))
+        for e in net.editions
+    ]
+    files += earlier
+    resubmitted = {id(p) for e in net.editions for p in e.after}
+    files.append(
+        _xlsx(
+            out / "07-people.xlsx",
+            "淄博市巾帼网格“姊妹团”人员花名册（示例数据）",
+            PEOPLE_HEADER,
+            _people_rows(p for p in net.people if id(p) not in resubmitted),
+        )
+    )
+    steps = [LoadStep(files, ARTICLE_DATE)]
+    for e in net.editions:
+        name = f"07{e.label}-people-{e.current}.csv"
+        current = _gbk_csv(out / name, PEOPLE_HEADER, _people_rows(e.after))
+        steps.append(LoadStep([current], e.current, complete_roster=True))
+    earlier_families, last = _families_cases(out, net, rng)
+    steps.append(LoadStep([earlier_families, *last], ARTICLE_DATE))
+    return Rosters(steps, [*earlier, earlier_families])
+
+
+def _people_rows(people: Iterable[Person]) -> list[list[Any]]:
+    return [
         [
             i + 1,
             p.name,
@@ -498,21 +678,13 @@ def write_rosters(out: Path, scale: float) -> list[Path]:
             p.since.isoformat() if p.since else "",
             "是" if p.synthetic else "否",
         ]
-        for i, p in enumerate(net.people)
+        for i, p in enumerate(people)
     ]
-    files.append(
-        _xlsx(
-            out / "07-people.xlsx",
-            "淄博市巾帼网格“姊妹团”人员花名册（示例数据）",
-            PEOPLE_HEADER,
-            people_rows,
-        )
-    )
-    files += _families_cases(out, net, rng)
-    return files
 
 
-def _families_cases(out: Path, net: Network, rng: random.Random) -> list[Path]:
+def _families_cases(out: Path, net: Network, rng: random.Random) -> tuple[Path, list[Path]]:
+    """The earlier families roster (`FIRST_CLASSIFIED`) of the re-submitted communities, and
+    the current families, visits, cases and steps."""
     families, visits = [], []
     colours = {
         "SCH-WUSE": (["red", "orange", "pink", "blue", "green"], [3, 7, 10, 60, 20]),
@@ -524,7 +696,6 @@ def _families_cases(out: Path, net: Network, rng: random.Random) -> list[Path]:
     visits_for = {"red": 4, "orange": 2}
     for gcode, *_ in net.grids:
         scheme = "SCH-WUSE" if gcode.startswith(YIYUAN) else "SCH-QICAI"
-        worker = net.worker_of[gcode]
         for i in range(3):
             fcode = f"F-{gcode}-{i + 1:03d}"
             colour = rng.choices(*colours[scheme])[0]
@@ -535,12 +706,13 @@ def _families_cases(out: Path, net: Network, rng: random.Random) -> list[Path]:
                     rng.randint(1, 6),
                     gcode,
                     f"{scheme}:{colour}",
-                    "2024-09-01",
+                    FIRST_CLASSIFIED.isoformat(),
                 ]
             )
             for k in range(visits_for.get(colour, 1)):
                 day = date(2025, 4, 20) - timedelta(days=k * 30 + rng.randint(0, 5))
-                visits.append([worker.key, fcode, day.isoformat(), "入户走访"])
+                visits.append([net.worker_at(gcode, day).key, fcode, day.isoformat(), "入户走访"])
+    earlier_families = _reclassify(net, families, colours)
     cases, steps = [], []
     statuses = ["REPORTED", "ACCEPTED", "DISPATCHED", "HANDLING", "FED_BACK", "VERIFIED", "CLOSED"]
     actions = ["上报", "受理", "分派", "处置", "反馈", "核查", "结案"]
@@ -611,8 +783,8 @@ def _families_cases(out: Path, net: Network, rng: random.Random) -> list[Path]:
         )
     for n in range(2, count + 1):
         grid = rng.choice(net.grids)[0]
-        worker = net.worker_of[grid]
         reported = date(2024, 4, 23) + timedelta(days=rng.randint(0, 360))
+        worker = net.worker_at(grid, reported)
         last = rng.choices(range(7), [5, 5, 5, 10, 5, 5, 65])[0]
         rejected = rng.random() < 0.03
         status = "REJECTED" if rejected else statuses[last]
@@ -648,6 +820,7 @@ def _families_cases(out: Path, net: Network, rng: random.Random) -> list[Path]:
             at = reported + timedelta(days=seq - 1)
             if closed and st == "CLOSED":
                 at = closed
+            actor = net.worker_at(grid, at)
             steps.append(
                 [
                     cid,
@@ -656,17 +829,15 @@ def _families_cases(out: Path, net: Network, rng: random.Random) -> list[Path]:
                     path[seq - 2][0] if seq > 1 else "",
                     st,
                     at.isoformat(),
-                    worker.name,
-                    worker.key,
+                    actor.name,
+                    actor.key,
                     "",
                 ]
             )
-    return [
-        _gbk_csv(
-            out / "08-families.csv",
-            ["家庭编码", "家庭名称", "家庭人口", "所属网格", "家庭分类", "分类日期"],
-            families,
-        ),
+    family_header = ["家庭编码", "家庭名称", "家庭人口", "所属网格", "家庭分类", "分类日期"]
+    earlier = _gbk_csv(out / f"08-families-{FIRST_CLASSIFIED}.csv", family_header, earlier_families)
+    return earlier, [
+        _gbk_csv(out / "08-families.csv", family_header, families),
         _gbk_csv(out / "09-visits.csv", ["走访人", "走访家庭", "走访日期", "走访情况"], visits),
         _gbk_csv(
             out / "10-cases.csv",
@@ -706,6 +877,29 @@ def _families_cases(out: Path, net: Network, rng: random.Random) -> list[Path]:
     ]
 
 
+def _reclassify(
+    net: Network, families: list[list[Any]], colours: dict[str, tuple[list[str], list[int]]]
+) -> list[list[Any]]:
+    """The families of the re-submitted communities as first classified; a share of them was
+    classified differently since: their current row gets the new category's date."""
+    rng = random.Random(SEED + 3)
+    communities = net.resubmitted
+    earlier = []
+    for row in families:
+        if row[3].split("-")[0] not in communities:
+            continue
+        first = row
+        if rng.random() < RECLASSIFIED:
+            scheme, colour = row[4].split(":")
+            names, weights = colours[scheme]
+            others = [(n, w) for n, w in zip(names, weights, strict=True) if n != colour]
+            before = rng.choices([n for n, _ in others], [w for _, w in others])[0]
+            first = [*row[:4], f"{scheme}:{before}", row[5]]
+            row[5] = (FIRST_CLASSIFIED + timedelta(days=rng.randint(37, 226))).isoformat()
+        earlier.append(first)
+    return earlier
+
+
 CATEGORY_ZH = {
     "MARRIAGE_FAMILY": "婚姻家庭",
     "NEIGHBOUR": "邻里",
@@ -727,7 +921,8 @@ CATEGORY_ZH = {
 
 CHECK_FIGURES: LiteralString = """
 CALL () {
-  MATCH (p:Person)-[:MEMBER_OF]->(:SistersGroup)
+  MATCH (p:Person)-[r:MEMBER_OF]->(:SistersGroup)
+  WHERE r.until IS NULL
   RETURN count(DISTINCT p) AS members
 }
 CALL () {
@@ -768,10 +963,13 @@ RETURN members, legalSavvy, councils, zhangdianGrids, zhangdianCovered, pilotCom
 
 CHECK_NAMED: LiteralString = """
 RETURN
-  EXISTS { (:Person {name: '孟丹阳'})-[:MEMBER_OF]->(:SistersGroup {code: 'SG-370303006001'}) }
+  EXISTS { MATCH (:Person {name: '孟丹阳'})-[r:MEMBER_OF]->(:SistersGroup {code: 'SG-370303006001'})
+           WHERE r.until IS NULL }
     AS mengDanyang,
-  EXISTS { (:Person {name: '魏素理'})-[:SERVES_GRID {role: 'BUILDING_HEAD'}]->(:Grid)
-           -[:IN]->(:Community {name: '柳毅社区'})-[:PART_OF]->(:Township {name: '体育场街道'}) }
+  EXISTS { MATCH (:Person {name: '魏素理'})-[r:SERVES_GRID {role: 'BUILDING_HEAD'}]->(:Grid)
+                 -[:IN]->(:Community {name: '柳毅社区'})
+                 -[:PART_OF]->(:Township {name: '体育场街道'})
+           WHERE r.until IS NULL }
     AS weiSuli,
   EXISTS { (:Person {name: '马明'})-[:MEDIATED]->(:Case {id: 'C2025-000001', status: 'CLOSED'}) }
     AS maMingCase,
@@ -785,6 +983,29 @@ RETURN
   COUNT { (b:ServiceBrand) } AS brands,
   COUNT { (p:Project) } AS projects
 """
+
+CHECK_HISTORY: LiteralString = """
+CALL () {
+  MATCH (p:Person)-[r:SERVES_GRID|HOLDS_POST|MEMBER_OF|VOLUNTEERS_AT]->()
+  RETURN count(r) AS appointments,
+         count(r.until) AS ended,
+         count(DISTINCT CASE WHEN r.until IS NOT NULL THEN r.role END) AS endedRoles,
+         count(CASE WHEN r.until < r.since THEN 1 END) AS endedBeforeStart,
+         count(CASE WHEN r.until IS NOT NULL AND p.synthetic IS NULL THEN 1 END) AS realPeopleEnded
+}
+CALL () {
+  MATCH (f:Family)-[c:CLASSIFIED_AS]->(:Category)
+  WITH f, count(c) AS classifications, count(CASE WHEN c.until IS NULL THEN 1 END) AS current
+  RETURN count(f) AS families,
+         count(CASE WHEN classifications > 1 THEN 1 END) AS reclassified,
+         count(CASE WHEN current <> 1 THEN 1 END) AS familiesNotOneCurrent
+}
+RETURN appointments, ended, endedRoles, endedBeforeStart, realPeopleEnded, families, reclassified,
+       familiesNotOneCurrent
+"""
+"""History from the roster editions: appointments ended (and how many roles they span; none
+may end before it began, none of the article's real people lost a post) and families with
+more than one classification (each with exactly one current)."""
 
 
 def expected_figures(scale: float) -> dict[str, int]:

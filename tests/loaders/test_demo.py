@@ -1,15 +1,20 @@
 """`gridgraph demo` at a small scale: the article's figures in proportion, named people and
-places, synthetic markers, and a second run that changes nothing."""
+places, synthetic markers, history from the roster editions, and a second run that changes
+nothing."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from neo4j import Driver
 
-from commands.demo import check_figures, run_demo
+from commands.demo import check_figures, check_history, run_demo
 from core.settings import Settings
-from loaders.demo import expected_figures
+from loaders.demo import EDITIONS, FIRST_CLASSIFIED, expected_figures, write_rosters
+from loaders.pipeline import LoadResult
+from tests.conftest import wipe_graph
 
 SCALE = 0.02
 
@@ -25,22 +30,66 @@ RETURN count(p) AS people,
 DUAL_ROLE_SHARE = """
 MATCH (p:Person)-[e:HOLDS_POST]->(:Federation)
 WHERE e.role IN ['FEDERATION_CHAIR', 'FEDERATION_VICE_CHAIR', 'FEDERATION_EXECUTIVE']
+  AND e.until IS NULL
 WITH DISTINCT p
 RETURN count(p) AS executives,
        count(CASE WHEN EXISTS {
          (p)-[g:SERVES_GRID]->(:Grid)
          WHERE g.role IN ['GRID_HEAD', 'FULL_TIME_GRID_WORKER', 'PART_TIME_GRID_WORKER']
+           AND g.until IS NULL
        } THEN 1 END) AS dual
 """
 
+ENDED_BY = """
+MATCH (:Person)-[r:SERVES_GRID|HOLDS_POST|MEMBER_OF|VOLUNTEERS_AT]->()
+WHERE r.until IS NOT NULL
+MATCH (l:Load {id: r.endedBy})
+RETURN l.name AS file, l.completeRoster AS complete, r.until AS until, count(r) AS ended
+ORDER BY file
+"""
+
+GRID_HANDOVERS = """
+MATCH (:Person)-[r:SERVES_GRID]->(g:Grid)
+WHERE r.until IS NOT NULL
+RETURN count(r) AS ended,
+       count(CASE WHEN EXISTS {
+         (:Person)-[s:SERVES_GRID {role: r.role}]->(g)
+         WHERE s.until IS NULL AND s.since = r.until
+       } THEN 1 END) AS handedOver
+"""
+
+FAMILY_HISTORIES = """
+MATCH (f:Family)-[c:CLASSIFIED_AS]->(k:Category)
+WITH f, c, k
+ORDER BY c.since
+WITH f, collect(c) AS history, collect(k.code) AS categories
+WHERE size(history) > 1
+RETURN count(f) AS families,
+       count(CASE WHEN size(history) = 2 AND history[0].since = $first
+                       AND history[0].until = history[1].since AND history[1].until IS NULL
+                       AND history[1].since > $first AND categories[0] <> categories[1]
+                  THEN 1 END) AS dated
+"""
+
+
+@pytest.fixture(scope="module")
+def demo(
+    driver: Driver, settings: Settings, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[LoadResult, Path]]:
+    """One demo at `SCALE` for the tests of this module (the graph is emptied before and after)."""
+    wipe_graph(driver, settings.neo4j_database)
+    out = tmp_path_factory.mktemp("demo")
+    yield run_demo(driver, settings.neo4j_database, SCALE, out), out
+    wipe_graph(driver, settings.neo4j_database)
+
 
 def test_demo_honours_the_figures_in_proportion(
-    tmp_path: Path, empty_graph: Driver, settings: Settings
+    demo: tuple[LoadResult, Path], driver: Driver, settings: Settings
 ) -> None:
     db = settings.neo4j_database
-    result = run_demo(empty_graph, db, SCALE, tmp_path)
+    result, tmp_path = demo
     assert sorted(p.name for p in tmp_path.iterdir())[:2] == ["01-areas.csv", "02-grids.xlsx"]
-    figures, named = check_figures(empty_graph, db)
+    figures, named = check_figures(driver, db)
     assert {k: figures[k] for k in expected_figures(SCALE)} == expected_figures(SCALE)
     assert named == {
         "mengDanyang": True,
@@ -53,15 +102,58 @@ def test_demo_honours_the_figures_in_proportion(
         "brands": 6,
         "projects": 2,
     }
-    markers = empty_graph.execute_query(SYNTHETIC_MARKERS, database_=db)[0][0]
+    markers = driver.execute_query(SYNTHETIC_MARKERS, database_=db)[0][0]
     assert markers["real"] == 3 and markers["marked"] == markers["people"] - 3
-    dual = empty_graph.execute_query(DUAL_ROLE_SHARE, database_=db)[0][0]
+    dual = driver.execute_query(DUAL_ROLE_SHARE, database_=db)[0][0]
     assert 0.1 < dual["dual"] / dual["executives"] < 0.5
     assert result.counts.total("created") > 2000
 
-    again = run_demo(empty_graph, db, SCALE, tmp_path)
+    history = check_history(driver, db)
+    again = run_demo(driver, db, SCALE, tmp_path)
     assert again.counts.total("created") == 0 and again.counts.total("updated") == 0
-    assert check_figures(empty_graph, db) == (figures, named)
+    assert again.counts.total("ended") == 0
+    assert check_figures(driver, db) == (figures, named)
+    assert check_history(driver, db) == history
+
+
+def test_demo_history_from_roster_editions(
+    demo: tuple[LoadResult, Path], driver: Driver, settings: Settings
+) -> None:
+    db = settings.neo4j_database
+    result, _ = demo
+    history = check_history(driver, db)
+    assert history["ended"] > 0 and history["ended"] == result.counts.total("ended")
+    assert 0.005 < history["ended"] / history["appointments"] < 0.08
+    assert history["endedRoles"] >= 4
+    assert history["endedBeforeStart"] == 0
+    assert history["realPeopleEnded"] == 0
+    assert history["reclassified"] > 0 and history["familiesNotOneCurrent"] == 0
+    assert 0.01 < history["reclassified"] / history["families"] < 0.15
+
+    ended = [r.data() for r in driver.execute_query(ENDED_BY, database_=db)[0]]
+    editions = {f"07{label}-people-{current}.csv": current for label, _, current in EDITIONS}
+    assert {row["file"] for row in ended} == set(editions)
+    for row in ended:
+        assert row["complete"] is True and row["until"].to_native() == editions[row["file"]]
+
+    grids = driver.execute_query(GRID_HANDOVERS, database_=db)[0][0]
+    assert grids["ended"] == grids["handedOver"]
+
+    families = driver.execute_query(FAMILY_HISTORIES, first=FIRST_CLASSIFIED, database_=db)
+    counts = families[0][0]
+    assert counts["families"] == history["reclassified"] == counts["dated"]
+
+
+def test_demo_rosters_are_deterministic(tmp_path: Path) -> None:
+    first, second = write_rosters(tmp_path / "1", SCALE), write_rosters(tmp_path / "2", SCALE)
+    assert [f.name for f in first.files] == [f.name for f in second.files]
+    assert [f.name for f in first.earlier] == [
+        *(f"07{label}-people-{earlier}.csv" for label, earlier, _ in EDITIONS),
+        f"08-families-{FIRST_CLASSIFIED}.csv",
+    ]
+    for a, b in zip(first.files, second.files, strict=True):
+        if a.suffix == ".csv":
+            assert a.read_bytes() == b.read_bytes(), a.name
 
 
 def test_expected_figures_at_scale_one() -> None:

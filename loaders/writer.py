@@ -123,11 +123,11 @@ def apply_batch(
         if not _same_props(current[r.key]["props"], r.props)
         or any(set(current[r.key][link.name]) != set(r.links.get(link.name, [])) for link in links)
     ]
-    rehash = [
-        {"key": r.key, "hash": r.hash}
-        for r in suspects
-        if current[r.key]["props"].get("rowHash") is None
-    ]
+    # A row whose hash differs while its node is as the row says: what differs is written
+    # below (a classification, appointments) or is nothing (no hash stored yet, the same values
+    # written another way), so the node takes the row's hash.
+    changed_keys = {r.key for r in updated}
+    rehash = [{"key": r.key, "hash": r.hash} for r in suspects if r.key not in changed_keys]
     name = SUMMARY_NAMES[kind]
     counts.add(name, "created", len(created))
     counts.add(name, "updated", len(updated))

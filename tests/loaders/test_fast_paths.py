@@ -269,3 +269,52 @@ def test_case_and_step_instants_are_datetimes(
     again = _load(empty_graph, settings, files[2:])
     assert again.counts.total("updated") == 0 and again.counts.total("created") == 0
     assert cypher.READ_HASHES["cases"]
+
+
+FAMILIES_HEADER = ["家庭编码", "家庭名称", "所属网格", "家庭分类", "分类日期"]
+CLASSIFICATIONS = """
+MATCH (:Family {code: 'F-T-1'})-[r:CLASSIFIED_AS]->(c:Category)
+RETURN c.code AS category, r.since AS since, r.until AS until ORDER BY r.since
+"""
+
+
+def test_a_new_classification_alone_updates_the_row_hash(
+    tmp_path: Path, empty_graph: Driver, settings: Settings
+) -> None:
+    """A families row that differs only in its category writes the classification and the row's
+    hash, so loading the earlier edition again is seen as a change, not as unchanged."""
+    db = settings.neo4j_database
+    empty_graph.execute_query(
+        "UNWIND ['FIVE:RED', 'FIVE:ORANGE'] AS code CREATE (:Category {code: code})", database_=db
+    )
+    _load(empty_graph, settings, write_base(tmp_path))
+    grid = f"{COMMUNITY}-001"
+    earlier = write_csv(
+        tmp_path / "families-2024.csv",
+        [FAMILIES_HEADER, ["F-T-1", "刘家（示例）", grid, "FIVE:ORANGE", "2024-09-01"]],
+        "gbk",
+    )
+    later = write_csv(
+        tmp_path / "families-2025.csv",
+        [FAMILIES_HEADER, ["F-T-1", "刘家（示例）", grid, "FIVE:RED", "2025-01-06"]],
+        "gbk",
+    )
+    _load(empty_graph, settings, [earlier])
+    reclassified = _load(empty_graph, settings, [later])
+    assert {r[0]: r[1:] for r in reclassified.counts.as_rows()} == {
+        "CLASSIFIED_AS": (0, 1, 0, 0),
+        "Family": (0, 0, 1, 0),
+    }
+    history = [r.data() for r in empty_graph.execute_query(CLASSIFICATIONS, database_=db)[0]]
+    assert [(h["category"], h["until"]) for h in history] == [
+        ("FIVE:ORANGE", history[1]["since"]),
+        ("FIVE:RED", None),
+    ]
+    stored = {r["key"]: r["hash"] for r in empty_graph.execute_query(ROW_HASHES, database_=db)[0]}
+    again = _load(empty_graph, settings, [later])
+    assert again.counts.total("created") == again.counts.total("updated") == 0
+    assert stored == {
+        r["key"]: r["hash"] for r in empty_graph.execute_query(ROW_HASHES, database_=db)[0]
+    }
+    back = _load(empty_graph, settings, [earlier], as_of=date(2025, 2, 1))
+    assert {r[0]: r[1:] for r in back.counts.as_rows()}["CLASSIFIED_AS"] == (0, 1, 0, 0)

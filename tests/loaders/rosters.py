@@ -8,8 +8,10 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 import xlwt
+from neo4j import Driver
 from openpyxl import Workbook
 
+from core.settings import Settings
 from core.validation import make_id_number
 
 COMMUNITY = "370303006001"
@@ -175,3 +177,31 @@ def write_base(folder: Path) -> list[Path]:
         write_csv(folder / "areas.csv", AREAS, "utf-8-sig"),
         write_csv(folder / "grids.csv", GRIDS, "gbk"),
     ]
+
+
+DUMP_NODES = """
+MATCH (n)
+WHERE NOT n:Migration AND NOT n:Load AND NOT n:ApiToken
+RETURN labels(n) AS labels, properties(n) AS props
+"""
+
+DUMP_RELS = """
+MATCH (a)-[r]->(b)
+WHERE NOT a:Load AND NOT b:Load
+RETURN type(r) AS type, coalesce(a.id, a.code) AS start, coalesce(b.id, b.code) AS end,
+       properties(r) AS props
+"""
+
+
+def dump_graph(driver: Driver, settings: Settings) -> tuple[list[str], list[str]]:
+    """Every node and relationship but the loads' own records, sorted, to compare two states."""
+    db = settings.neo4j_database
+    nodes = sorted(
+        repr((sorted(r["labels"]), sorted(r["props"].items())))
+        for r in driver.execute_query(DUMP_NODES, database_=db)[0]
+    )
+    rels = sorted(
+        repr((r["type"], r["start"], r["end"], sorted(r["props"].items())))
+        for r in driver.execute_query(DUMP_RELS, database_=db)[0]
+    )
+    return nodes, rels

@@ -18,24 +18,12 @@ from loaders.pipeline import LoadOptions, load_files
 from tests.loaders.rosters import (
     COMMUNITY,
     PEOPLE_HEADER,
+    dump_graph,
     people_rows,
     person_id_number,
     write_base,
     write_csv,
 )
-
-DUMP_NODES = """
-MATCH (n)
-WHERE NOT n:Migration AND NOT n:Load AND NOT n:ApiToken
-RETURN labels(n) AS labels, properties(n) AS props
-"""
-
-DUMP_RELS = """
-MATCH (a)-[r]->(b)
-WHERE NOT a:Load AND NOT b:Load
-RETURN type(r) AS type, coalesce(a.id, a.code) AS start, coalesce(b.id, b.code) AS end,
-       properties(r) AS props
-"""
 
 WRITTEN_BY = """
 MATCH (n)
@@ -69,19 +57,6 @@ def _load(driver: Driver, settings: Settings, paths: list[Path], **options: obje
     return load_files(driver, settings.neo4j_database, paths, LoadOptions(**values))  # type: ignore[arg-type]
 
 
-def _dump(driver: Driver, settings: Settings) -> tuple[list[str], list[str]]:
-    db = settings.neo4j_database
-    nodes = sorted(
-        repr((sorted(r["labels"]), sorted(r["props"].items())))
-        for r in driver.execute_query(DUMP_NODES, database_=db)[0]
-    )
-    rels = sorted(
-        repr((r["type"], r["start"], r["end"], sorted(r["props"].items())))
-        for r in driver.execute_query(DUMP_RELS, database_=db)[0]
-    )
-    return nodes, rels
-
-
 def _people_file(folder: Path, rows: list[list[object]], name: str = "people.csv") -> Path:
     return write_csv(folder / name, [PEOPLE_HEADER, *rows], "gb18030")
 
@@ -99,14 +74,14 @@ def test_unchanged_reload_writes_nothing_and_a_change_rewrites_one_row(
     _load(empty_graph, settings, files)
     hashes = dict(empty_graph.execute_query(ROW_HASHES, database_=db)[0])
     assert person_id(person_id_number(1)) in hashes and f"{COMMUNITY}-001" in hashes
-    before = _dump(empty_graph, settings)
+    before = dump_graph(empty_graph, settings)
 
     again = _load(empty_graph, settings, files)
     assert again.counts.total("created") + again.counts.total("updated") == 0
     for result in again.files:
         written = empty_graph.execute_query(WRITTEN_BY, load=result.load_id, database_=db)[0]
         assert written[0]["written"] == 0
-    assert _dump(empty_graph, settings) == before
+    assert dump_graph(empty_graph, settings) == before
     assert dict(empty_graph.execute_query(ROW_HASHES, database_=db)[0]) == hashes
 
     rows = people_rows()
@@ -127,7 +102,7 @@ def test_batched_load_matches_one_transaction_and_cleans_its_journal(
     base = write_base(tmp_path)
     people = _people_file(tmp_path, people_rows())
     _load(empty_graph, settings, [*base, people])
-    single = _dump(empty_graph, settings)
+    single = dump_graph(empty_graph, settings)
     empty_graph.execute_query("MATCH (n) WHERE NOT n:Migration DETACH DELETE n", database_=db)
 
     _load(empty_graph, settings, base)
@@ -135,8 +110,8 @@ def test_batched_load_matches_one_transaction_and_cleans_its_journal(
     load_id = batched.files[0].load_id
     status = empty_graph.execute_query(LOAD_STATUS, id=load_id, database_=db)[0][0]
     assert status["status"] == "COMPLETE" and status["rolledBack"] is None
-    assert not any("LoadUndo" in n for n in _dump(empty_graph, settings)[0])
-    assert _without_loads(_dump(empty_graph, settings)) == _without_loads(single)
+    assert not any("LoadUndo" in n for n in dump_graph(empty_graph, settings)[0])
+    assert _without_loads(dump_graph(empty_graph, settings)) == _without_loads(single)
 
     newer = people_rows()[:2]
     newer[0][8] = "13800000001"
@@ -150,7 +125,7 @@ def test_batched_load_matches_one_transaction_and_cleans_its_journal(
         as_of=date(2025, 2, 1),
     )
     assert {r[0]: r[1:] for r in ended.counts.as_rows()}["appointments"] == (0, 0, 2, 1)
-    assert not any("LoadUndo" in n for n in _dump(empty_graph, settings)[0])
+    assert not any("LoadUndo" in n for n in dump_graph(empty_graph, settings)[0])
 
 
 def _without_loads(dump: tuple[list[str], list[str]]) -> list[str]:
@@ -173,7 +148,7 @@ def test_failed_batched_load_is_rolled_back_exactly(
         id=clash,
         database_=db,
     )
-    before = _dump(empty_graph, settings)
+    before = dump_graph(empty_graph, settings)
 
     rows = people_rows()
     rows[0][8] = "13800000002"  # an update: restored from the journal
@@ -182,7 +157,7 @@ def test_failed_batched_load_is_rolled_back_exactly(
     rows.append(_new_person(5, "钱红（示例）", grid, "网格长", "2024-12-01"))  # id clash
     with pytest.raises(LoadFailed) as failed:
         _load(empty_graph, settings, [_people_file(tmp_path, rows)], tx_rows=1, batch_rows=2)
-    assert _dump(empty_graph, settings) == before
+    assert dump_graph(empty_graph, settings) == before
     status = empty_graph.execute_query(LOAD_STATUS, id=failed.value.load_id, database_=db)[0][0]
     assert status["status"] == "FAILED" and status["rolledBack"] is True
     assert "ConstraintValidationFailed" in status["error"] or "already exists" in status["error"]
@@ -192,7 +167,7 @@ def test_interrupted_batched_load_is_rolled_back(
     tmp_path: Path, empty_graph: Driver, settings: Settings
 ) -> None:
     _load(empty_graph, settings, write_base(tmp_path))
-    before = _dump(empty_graph, settings)
+    before = dump_graph(empty_graph, settings)
     rows = [
         _new_person(n, f"孙{n}（示例）", f"{COMMUNITY}-002", "兼职网格员", "2024-10-01")
         for n in range(10, 16)
@@ -210,7 +185,7 @@ def test_interrupted_batched_load_is_rolled_back(
             LoadOptions(by="test", tx_rows=1, batch_rows=2),
             progress,
         )
-    assert _dump(empty_graph, settings) == before
+    assert dump_graph(empty_graph, settings) == before
 
 
 CASES = [

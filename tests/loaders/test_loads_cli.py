@@ -22,24 +22,12 @@ from main import _build_cli
 from tests.loaders.rosters import (
     COMMUNITY,
     PEOPLE_HEADER,
+    dump_graph,
     people_rows,
     person_id_number,
     write_base,
     write_csv,
 )
-
-DUMP_NODES = """
-MATCH (n)
-WHERE NOT n:Migration AND NOT n:Load AND NOT n:ApiToken
-RETURN labels(n) AS labels, properties(n) AS props
-"""
-
-DUMP_RELS = """
-MATCH (a)-[r]->(b)
-WHERE NOT a:Load AND NOT b:Load
-RETURN type(r) AS type, coalesce(a.id, a.code) AS start, coalesce(b.id, b.code) AS end,
-       properties(r) AS props
-"""
 
 LOAD_STATE = """
 MATCH (l:Load {id: $id})
@@ -80,19 +68,6 @@ with create_sync_driver(settings) as driver:
 def _load(driver: Driver, settings: Settings, paths: list[Path]):
     options = LoadOptions(as_of=date(2025, 1, 1), by="test")
     return load_files(driver, settings.neo4j_database, paths, options)
-
-
-def _dump(driver: Driver, settings: Settings) -> tuple[list[str], list[str]]:
-    db = settings.neo4j_database
-    nodes = sorted(
-        repr((sorted(r["labels"]), sorted(r["props"].items())))
-        for r in driver.execute_query(DUMP_NODES, database_=db)[0]
-    )
-    rels = sorted(
-        repr((r["type"], r["start"], r["end"], sorted(r["props"].items())))
-        for r in driver.execute_query(DUMP_RELS, database_=db)[0]
-    )
-    return nodes, rels
 
 
 def _state(driver: Driver, settings: Settings, load_id: str) -> dict:
@@ -186,7 +161,7 @@ def test_roll_back_of_a_killed_batched_load_restores_the_graph(
     tmp_path: Path, empty_graph: Driver, settings: Settings, cli: Callable
 ) -> None:
     first = _load(empty_graph, settings, [*write_base(tmp_path), *_people_csv(tmp_path)])
-    before = _dump(empty_graph, settings)
+    before = dump_graph(empty_graph, settings)
     people_before = _people(empty_graph, settings)
     assert len(people_before) == 3
     assert people_before["张秀英（示例）"]["phone"] == "13912345678"
@@ -213,7 +188,7 @@ def test_roll_back_of_a_killed_batched_load_restores_the_graph(
     assert during["张秀英（示例）"]["phone"] == "13800000002"
     assert during["张秀英（示例）"]["source"] == load_id
     assert during["王芳（示例）"]["appointments"] == 2
-    assert _dump(empty_graph, settings) != before
+    assert dump_graph(empty_graph, settings) != before
 
     listed = cli("loads", "list", "--status", "RUNNING")
     assert _table_row(listed.stdout, load_id)[1:4] == ["newer.csv", "people", "RUNNING"]
@@ -246,7 +221,7 @@ def test_roll_back_of_a_killed_batched_load_restores_the_graph(
     rolled = cli("loads", "roll-back", load_id, "--yes")
     assert rolled.exit_code == 0, rolled.output
     assert f"Rolled back load {load_id}" in rolled.stdout
-    assert _dump(empty_graph, settings) == before
+    assert dump_graph(empty_graph, settings) == before
     assert _people(empty_graph, settings) == people_before
     assert people_before["张秀英（示例）"]["source"] == first.files[2].load_id
     state = _state(empty_graph, settings, load_id)
@@ -265,7 +240,7 @@ def test_roll_back_refuses_a_complete_load_and_an_unknown_id(
     result = _load(empty_graph, settings, write_base(tmp_path))
     load_id = result.files[1].load_id
     assert load_id
-    before = _dump(empty_graph, settings)
+    before = dump_graph(empty_graph, settings)
 
     complete = cli("loads", "roll-back", load_id, "--yes")
     assert complete.exit_code == 1
@@ -275,5 +250,5 @@ def test_roll_back_refuses_a_complete_load_and_an_unknown_id(
     unknown = cli("loads", "roll-back", "L-20250101T000000-00000000-000000", "--yes")
     assert unknown.exit_code == 1
     assert "no load with id L-20250101T000000-00000000-000000" in unknown.stderr
-    assert _dump(empty_graph, settings) == before
+    assert dump_graph(empty_graph, settings) == before
     assert _state(empty_graph, settings, load_id)["status"] == "COMPLETE"

@@ -14,9 +14,14 @@ from core.settings import Settings
 from core.validation import appointment_id, person_id
 from loaders import pipeline
 from loaders.errors import LoadRefused
-from tests.loaders.rosters import COMMUNITY, people_rows, person_id_number, write_base
+from tests.loaders.rosters import (
+    COMMUNITY,
+    dump_graph,
+    people_rows,
+    person_id_number,
+    write_base,
+)
 from tests.loaders.test_fast_paths import (
-    _dump,
     _load,
     _new_person,
     _people_file,
@@ -43,13 +48,13 @@ def test_streamed_load_leaves_the_graph_validate_then_write_leaves(
     _load(empty_graph, settings, base)
     two_pass = _load(empty_graph, settings, [people], stream=False)
     assert not two_pass.files[0].streamed
-    expected = _without_loads(_dump(empty_graph, settings))
+    expected = _without_loads(dump_graph(empty_graph, settings))
     empty_graph.execute_query("MATCH (n) WHERE NOT n:Migration DETACH DELETE n", database_=db)
 
     _load(empty_graph, settings, base)
     streamed = _load(empty_graph, settings, [people], batch_rows=2)
     assert streamed.files[0].streamed
-    assert _without_loads(_dump(empty_graph, settings)) == expected
+    assert _without_loads(dump_graph(empty_graph, settings)) == expected
     assert streamed.counts.as_rows() == two_pass.counts.as_rows()
     again = _load(empty_graph, settings, [people], batch_rows=2)
     assert again.counts.total("created") == again.counts.total("updated") == 0
@@ -59,7 +64,7 @@ def test_a_bad_row_after_written_batches_writes_nothing(
     tmp_path: Path, empty_graph: Driver, settings: Settings
 ) -> None:
     _load(empty_graph, settings, write_base(tmp_path))
-    before = _dump(empty_graph, settings)
+    before = dump_graph(empty_graph, settings)
     loads = empty_graph.execute_query(LOADS, database_=settings.neo4j_database)[0]
     rows = _more_people(9)
     rows[-1][4] = str(rows[-1][4])[:-1] + ("1" if str(rows[-1][4])[-1] != "1" else "2")
@@ -67,7 +72,7 @@ def test_a_bad_row_after_written_batches_writes_nothing(
         _load(empty_graph, settings, [_people_file(tmp_path, rows)], batch_rows=2)
     [problem] = refused.value.problems
     assert (problem.code, problem.row, problem.column) == ("ID_CHECKSUM", 10, "身份证号 (E)")
-    assert _dump(empty_graph, settings) == before
+    assert dump_graph(empty_graph, settings) == before
     assert empty_graph.execute_query(LOADS, database_=settings.neo4j_database)[0] == loads
 
 
@@ -84,10 +89,10 @@ def test_a_server_error_part_way_writes_nothing(
         id=appointment_id(last, "PART_TIME_GRID_WORKER", grid, date(2024, 10, 1)),
         database_=settings.neo4j_database,
     )
-    before = _dump(empty_graph, settings)
+    before = dump_graph(empty_graph, settings)
     with pytest.raises(ConstraintError):
         _load(empty_graph, settings, [_people_file(tmp_path, _more_people(9))], batch_rows=2)
-    assert _dump(empty_graph, settings) == before
+    assert dump_graph(empty_graph, settings) == before
 
 
 def test_a_transient_error_is_retried_the_usual_way(

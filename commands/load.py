@@ -6,12 +6,14 @@ from datetime import date
 from pathlib import Path
 
 import typer
+from neo4j.exceptions import DriverError, Neo4jError
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from commands.common import console, err_console, load_settings
 from core.database import create_sync_driver
-from loaders.errors import LoadRefused, Problem
+from loaders.errors import LoadFailed, LoadRefused, Problem
 from loaders.kinds import KINDS
 from loaders.pipeline import LoadOptions, LoadResult, load_files
 from loaders.report import format_problem, write_report
@@ -24,6 +26,22 @@ def _print_problems(problems: list[Problem]) -> None:
         err_console.print(format_problem(p), highlight=False, markup=False)
     if len(problems) > MAX_PRINTED:
         err_console.print(f"... and {len(problems) - MAX_PRINTED} more (use --report to see all)")
+
+
+def _print_write_failure(error: LoadFailed | Neo4jError | DriverError) -> None:
+    """Writing failed after every row was valid (the server refused, the connection broke)."""
+    if isinstance(error, LoadFailed):
+        cause, undone = error.error, f"Load {error.load_id} was rolled back (FAILED)"
+    else:
+        cause, undone = error, "The file being written was rolled back"
+    what = (
+        f"{cause.code}: {cause.message}" if isinstance(cause, Neo4jError) else str(cause)
+    ) or type(cause).__name__
+    err_console.print(
+        f"[bold red]error:[/] writing stopped: {escape(what)}\n{undone}: nothing of it is in "
+        "the graph. Files of the same command written before it stay (`gridgraph loads list`).",
+        highlight=False,
+    )
 
 
 def print_summary(result: LoadResult, dry_run: bool) -> None:
@@ -105,6 +123,10 @@ def load(
                 f"[bold red]{len(refused.problems)} problem(s); nothing was written.[/]"
             )
             raise typer.Exit(1) from refused
+        except (LoadFailed, Neo4jError, DriverError) as error:
+            bar.stop()
+            _print_write_failure(error)
+            raise typer.Exit(1) from error
     print_summary(result, dry_run)
     if result.problems:
         _print_problems(result.problems)

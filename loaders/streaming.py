@@ -31,6 +31,7 @@ class BatchWriter(Generic[Batch]):
         self._pending: deque[Future[Counts]] = deque()
         self.counts = Counts()
         self.error: BaseException | None = None
+        self._failed = False
 
     def submit(self, batch: Batch) -> None:
         if self.error is not None:
@@ -38,7 +39,17 @@ class BatchWriter(Generic[Batch]):
         while len(self._pending) >= self._in_flight:
             self._collect(self._pending.popleft())
         if self.error is None:
-            self._pending.append(self._pool.submit(self._write, batch))
+            self._pending.append(self._pool.submit(self._run, batch))
+
+    def _run(self, batch: Batch) -> Counts:
+        """In the worker: write a batch, unless one before it failed."""
+        if self._failed:
+            return Counts()
+        try:
+            return self._write(batch)
+        except BaseException:
+            self._failed = True
+            raise
 
     def _collect(self, future: Future[Counts]) -> None:
         try:

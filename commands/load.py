@@ -30,6 +30,15 @@ def _print_problems(problems: list[Problem]) -> None:
 
 def _print_write_failure(error: LoadFailed | Neo4jError | DriverError) -> None:
     """Writing failed after every row was valid (the server refused, the connection broke)."""
+    if isinstance(error, DriverError):
+        err_console.print(
+            f"[bold red]error:[/] the connection to Neo4j failed: {escape(str(error))}\n"
+            "Nothing uncommitted is kept. A batched load (over 25,000 rows) under way may be "
+            "left RUNNING: see `gridgraph loads list --status RUNNING`, then `gridgraph loads "
+            "roll-back ID`.",
+            highlight=False,
+        )
+        return
     if isinstance(error, LoadFailed):
         cause, undone = error.error, f"Load {error.load_id} was rolled back (FAILED)"
     else:
@@ -112,6 +121,7 @@ def load(
             bar.update(tasks[description], completed=done, total=total)
 
         try:
+            driver.verify_connectivity()  # at once, not after the driver's retries
             result = load_files(driver, settings.neo4j_database, list(files), options, progress)
         except LoadRefused as refused:
             bar.stop()

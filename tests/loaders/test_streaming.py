@@ -126,6 +126,18 @@ def test_the_command_reports_a_refused_write_without_a_traceback(
     assert dump_graph(empty_graph, settings) == before
 
 
+def test_the_command_reports_an_unreachable_server(
+    tmp_path: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    nowhere = settings.model_copy(update={"neo4j_uri": "bolt://127.0.0.1:9"})
+    monkeypatch.setattr(commands.load, "load_settings", lambda: nowhere)
+    path = _people_file(tmp_path, _more_people(2))
+    result = CliRunner().invoke(_build_cli(), ["load", str(path)], env={"COLUMNS": "200"})
+    assert result.exit_code == 1
+    assert "error: the connection to Neo4j failed" in result.output
+    assert "Traceback" not in result.output
+
+
 def test_a_transient_error_is_retried_the_usual_way(
     tmp_path: Path, empty_graph: Driver, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:

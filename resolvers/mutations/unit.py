@@ -81,8 +81,10 @@ async def create_unit(
     fields: UnitFields,
     community_only: bool,
     checks: Checks | None = None,
+    area_field: str = "areaCode",
 ) -> dict[str, Any]:
-    """Create a grid, council or venue `IN` area `area_code`; the new node's row."""
+    """Create a grid, council or venue `IN` area `area_code` (named by input field
+    `area_field`); the new node's row."""
     action = ACTION[(label, True)]
     write.require(action)
     checks = checks or Checks()
@@ -93,10 +95,10 @@ async def create_unit(
     props = {"name": name, **{k: val for k, val in (fields.props or {}).items() if val is not None}}
 
     async def work(tx: AsyncManagedTransaction) -> dict[str, Any]:
-        area = await locate(tx, write, Label.AREA, area_code, field="areaCode")
+        area = await locate(tx, write, Label.AREA, area_code, field=area_field)
         if community_only and area.get("level") != "COMMUNITY":
             checks.fail(
-                "areaCode", "NOT_A_COMMUNITY", "this must be a community or village", "应为社区或村"
+                area_field, "NOT_A_COMMUNITY", "this must be a community or village", "应为社区或村"
             )
             checks.done()
         if await (await tx.run(UNIT_EXISTS[label], code=code)).single():

@@ -115,6 +115,7 @@ class UnitMutation:
                 fields,
                 community_only=True,
                 checks=checks,
+                area_field="communityCode",
             )
 
         return await result_of(work, Grid.from_row)
@@ -161,6 +162,7 @@ class UnitMutation:
                 input.community_code,
                 fields,
                 community_only=True,
+                area_field="communityCode",
             )
 
         return await result_of(work, Council.from_row)

@@ -21,7 +21,7 @@ from core.database import Database
 from core.errors import Conflict, NotFound
 from core.model import ROLE_RELATIONSHIP, Label, Rel, Role
 from core.validation import appointment_id
-from resolvers.mutations.common import Checks, Write, locate, target, write_tx
+from resolvers.mutations.common import Checks, Write, locate, not_found, target, write_tx
 from resolvers.rows import APPOINTMENT_ROW, native
 
 KINDS: frozenset[tuple[Rel, Label]] = frozenset(ROLE_RELATIONSHIP.values())
@@ -98,15 +98,7 @@ async def appoint(db: Database, write: Write, new: NewAppointment) -> dict[str, 
     ident = appointment_id(new.person_id, new.role.value, new.unit_code, new.since)
 
     async def work(tx: AsyncManagedTransaction) -> dict[str, Any]:
-        await locate(
-            tx,
-            write,
-            Label.PERSON,
-            new.person_id,
-            lock=True,
-            must_be_in_scope=False,
-            field="personId",
-        )
+        await locate(tx, write, Label.PERSON, new.person_id, lock=True, field="personId")
         await locate(tx, write, label, new.unit_code, field="unitCode")
         params = {
             "person": new.person_id,
@@ -178,14 +170,19 @@ async def end_appointment(
     kind = ROLE_RELATIONSHIP[role]
 
     async def work(tx: AsyncManagedTransaction) -> dict[str, Any]:
-        await locate(tx, write, Label.PERSON, person, lock=True, must_be_in_scope=False, field="id")
+        # An appointment lies where its unit lies. A missing person, a missing appointment and
+        # a unit outside the caller's area all answer the same `NotFound` of the appointment,
+        # so that the id cannot be used to ask whether a person exists.
+        gone = not_found("Appointment", appointment, "id")
         params = {"person": person, "id": appointment}
+        try:
+            await locate(tx, write, kind[1], unit, field="id")
+            await locate(tx, write, Label.PERSON, person, lock=True, field="id")
+        except NotFound:
+            raise gone from None
         found = await (await tx.run(FIND_APPOINTMENT[kind], params)).single()
         if found is None:
-            raise NotFound(
-                f"No appointment {appointment!r}.", type="Appointment", key=appointment, field="id"
-            )
-        await locate(tx, write, kind[1], unit, field="id")
+            raise gone
         current = native(found["row"])
         if current.get("until") is not None:
             raise Conflict(

@@ -153,10 +153,11 @@ def _next_case_id(last: str | None, year: int) -> str:
 async def _references(
     tx: AsyncManagedTransaction, write: Write, refs: Mapping[str, tuple[Label, list[str]]]
 ) -> None:
-    """Each referred node must exist (`NotFound` naming the field); it may lie anywhere."""
+    """Each node the input names must be one the caller may see: in its area, or city-wide
+    (departments). Otherwise `NotFound` naming the field, as for a key that does not exist."""
     for name, (label, keys) in refs.items():
         for key in keys:
-            await locate(tx, write, label, key, must_be_in_scope=False, field=name)
+            await locate(tx, write, label, key, field=name)
 
 
 async def _append_step(

@@ -2,7 +2,10 @@
 
 `PERMISSIONS` is the one table of which role each mutation needs (docs/security.md prints it).
 Area scoping of writes: a caller limited to an area may only change nodes in that area's
-subtree (`resolvers.scope.within`); an existing node outside it is `Forbidden`.
+subtree, and may only name in its input what it could read (`resolvers.scope.in_scope`: its
+subtree, and the city-wide departments and categories). Anything else answers `NotFound`, the
+very same refusal as a key that does not exist, so a scoped caller cannot tell the two apart by
+writing any more than by reading. `Forbidden` only ever means that the role is too low.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from core.errors import Conflict, FieldProblem, Forbidden, NotFound, ValidationF
 from core.model import NATURAL_KEYS, Label
 from core.validation import InvalidValue, normalise_text
 from resolvers.rows import ROW, native
-from resolvers.scope import within
+from resolvers.scope import in_scope
 
 T = TypeVar("T")
 
@@ -111,19 +114,22 @@ def _locate(label: Label) -> LiteralString:
     key = NATURAL_KEYS[label]
     return (
         f"MATCH (n:{label.value} {{{key}: $key}})\n"
-        "RETURN n {.*} AS props, ($scope IS NULL OR " + within("n", "scope") + ") AS inScope"
+        "WHERE " + in_scope("n") + "\n"
+        "RETURN n {.*} AS props, true AS visible"
     )  # type: ignore[return-value]
 
 
 def _lock(label: Label) -> LiteralString:
+    # The scope is tested before the lock is taken (a node the caller may not see is never
+    # locked, so waiting on another writer's lock cannot tell that it exists) and again after
+    # (it may have moved out of the caller's area while this transaction waited).
     key = NATURAL_KEYS[label]
     return (
         f"MATCH (n:{label.value} {{{key}: $key}})\n"
+        "WHERE " + in_scope("n") + "\n"
         "SET n._lock = true\n"
         "WITH n\n"
-        "RETURN n {.*, _lock: null} AS props, ($scope IS NULL OR "
-        + within("n", "scope")
-        + ") AS inScope"
+        "RETURN n {.*, _lock: null} AS props, " + in_scope("n") + " AS visible"
     )  # type: ignore[return-value]
 
 
@@ -146,7 +152,8 @@ WRITABLE = (
     Label.CASE,
 )
 LOCATE: dict[Label, LiteralString] = {label: _locate(label) for label in WRITABLE}
-"""A node by key, its properties and whether it lies in `$scope` (one query per label)."""
+"""A node by key and its properties, if the caller may see it under `$scope` (one query per
+label); no row when it does not exist or lies outside `$scope`."""
 LOCK: dict[Label, LiteralString] = {label: _lock(label) for label in WRITABLE}
 """The same, taking the node's write lock first (held until the transaction ends), so the
 properties returned are the latest committed ones and no concurrent writer can change them."""
@@ -170,24 +177,24 @@ async def locate(
     key: str,
     *,
     lock: bool = False,
-    must_be_in_scope: bool = True,
     field: str | None = None,
 ) -> dict[str, Any]:
-    """The properties of node `label`/`key`: `NotFound` when absent, `Forbidden` when outside the
-    caller's area (unless `must_be_in_scope` is False, for nodes that are only referred to)."""
+    """The properties of node `label`/`key`, for a target to change or a node the input names.
+
+    `NotFound` when it does not exist *or* lies outside the caller's area: one refusal, the same
+    message and details, built before the two cases are told apart, so that a scoped caller
+    learns nothing about nodes outside its area (reads answer the same way).
+    """
     result = await tx.run(LOCK[label] if lock else LOCATE[label], key=key, scope=write.scope)
     row = await result.single()
-    if row is None:
-        raise NotFound(
-            f"No {label.value} with key {key!r}.", type=label.value, key=key, field=field
-        )
-    if must_be_in_scope and not row["inScope"]:
-        raise Forbidden(
-            f"{label.value} {key!r} lies outside area {write.scope}, which this token is "
-            "limited to.",
-            areaCode=write.scope,
-        )
+    if row is None or not row["visible"]:
+        raise not_found(label.value, key, field)
     return plain(row["props"])
+
+
+def not_found(type_name: str, key: str, field: str | None) -> NotFound:
+    """The refusal of a key that names nothing the caller may see (absent or out of scope)."""
+    return NotFound(f"No {type_name} with key {key!r}.", type=type_name, key=key, field=field)
 
 
 async def fetch_row(tx: AsyncManagedTransaction, label: Label, key: str) -> dict[str, Any]:

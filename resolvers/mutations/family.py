@@ -73,14 +73,7 @@ async def classify_family(db: Database, write: Write, new: NewClassification) ->
 
     async def work(tx: AsyncManagedTransaction) -> dict[str, Any]:
         await locate(tx, write, Label.FAMILY, new.family_code, lock=True, field="familyCode")
-        await locate(
-            tx,
-            write,
-            Label.CATEGORY,
-            new.category_code,
-            must_be_in_scope=False,
-            field="categoryCode",
-        )
+        await locate(tx, write, Label.CATEGORY, new.category_code, field="categoryCode")
         params = {"family": new.family_code, "category": new.category_code}
         configured = await (await tx.run(CATEGORY_CONFIGURED, params)).single(strict=True)
         if not configured["configured"]:
@@ -149,9 +142,7 @@ async def record_visit(db: Database, write: Write, new: NewVisit) -> dict[str, A
 
     async def work(tx: AsyncManagedTransaction) -> dict[str, Any]:
         await locate(tx, write, Label.FAMILY, new.family_code, lock=True, field="familyCode")
-        await locate(
-            tx, write, Label.PERSON, new.visitor_id, must_be_in_scope=False, field="visitorId"
-        )
+        await locate(tx, write, Label.PERSON, new.visitor_id, field="visitorId")
         if await (await tx.run(VISIT_EXISTS, person=new.visitor_id, id=ident)).single():
             raise Conflict(
                 "This visitor's visit to this family on that day is already recorded.",

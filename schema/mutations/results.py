@@ -56,7 +56,12 @@ class ValidationErrorResult(MutationError):
     fields: list[FieldError] = strawberry.field(description="Every invalid field.")
 
 
-@strawberry.type(name="NotFound", description="Something the input refers to does not exist.")
+@strawberry.type(
+    name="NotFound",
+    description="Something the input refers to does not exist, or lies outside the area the "
+    "caller's token is limited to: the two answer alike, so that a scoped caller cannot learn "
+    "what exists elsewhere.",
+)
 class NotFoundResult(MutationError):
     type: str = strawberry.field(description="What was looked for (`Case`, `Grid`, ...).")
     key: str = strawberry.field(description="The key that was not found.")
@@ -65,14 +70,17 @@ class NotFoundResult(MutationError):
 
 @strawberry.type(
     name="Forbidden",
-    description="The caller may not do this: its role is too low, or the target lies outside "
-    "the area its token is limited to.",
+    description="The caller's role may not run this mutation. (A target outside the area the "
+    "caller's token is limited to is `NotFound`.)",
 )
 class ForbiddenResult(MutationError):
     required_role: ViewerRole | None = strawberry.field(
-        description="The least role the mutation needs (null: the role is enough, the area not)."
+        description="The least role the mutation needs."
     )
-    area_code: str | None = strawberry.field(description="The area the caller is limited to.")
+    area_code: str | None = strawberry.field(
+        description="Always null.",
+        deprecation_reason="A target outside the caller's area is `NotFound`, not `Forbidden`.",
+    )
 
 
 @strawberry.type(

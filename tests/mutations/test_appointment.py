@@ -115,8 +115,13 @@ def test_appointment_refusals(run: Callable[..., dict], unchanged: Callable[[], 
         assert (nobody["__typename"], nobody["field"]) == ("NotFound", "personId")
         caseworker = run(APPOINT, {"i": base}, role="caseworker")["appoint"]
         assert caseworker["__typename"] == "Forbidden"
-        elsewhere = run(APPOINT, {"i": base}, role="editor", area=ZICHUAN)["appoint"]
-        assert (elsewhere["__typename"], elsewhere["areaCode"]) == ("Forbidden", ZICHUAN)
+        # A unit or a person of another area answers as an unknown one does.
+        elsewhere = run(APPOINT, {"i": base | {"personId": MA}}, role="editor", area=ZICHUAN)
+        assert elsewhere["appoint"] == {"__typename": "NotFound", "type": "Grid",
+                                        "key": LIUYI_GRID, "field": "unitCode",
+                                        "message": f"No Grid with key {LIUYI_GRID!r}."}  # fmt: skip
+        stranger = run(APPOINT, {"i": base}, role="editor", area=ZICHUAN)["appoint"]
+        assert (stranger["__typename"], stranger["field"]) == ("NotFound", "personId")
         malformed = run(END, {"i": {"id": "nonsense", "until": "2025-01-01"}})["endAppointment"]
         assert malformed["__typename"] == "ValidationError"
         unknown = run(END, {"i": {"id": f"{LI}|GRID_HEAD|{LIUYI_GRID}|1999-01-01",

@@ -38,7 +38,7 @@ def test_report_to_close_builds_the_timeline_and_an_audit_entry_per_step(
     steps = [
         (CaseAction.ACCEPT, {}),
         (CaseAction.DISPATCH, {"venueCode": "V-MED-370303", "departmentCodes": ["DEPT-ZFW"]}),
-        (CaseAction.RECORD_HANDLING, {"actorPersonId": MA}),
+        (CaseAction.RECORD_HANDLING, {"actorPersonId": LI}),
         (CaseAction.RECORD_HANDLING, {}),
         (CaseAction.FEED_BACK, {}),
         (CaseAction.VERIFY, {}),
@@ -75,7 +75,7 @@ def test_report_to_close_builds_the_timeline_and_an_audit_entry_per_step(
         {"id": case_id},
     )
     assert data["case"]["status"] == "CLOSED"
-    assert data["case"]["timeline"][3]["actorPerson"] == {"personId": MA}
+    assert data["case"]["timeline"][3]["actorPerson"] == {"personId": LI}
 
     records, _, _ = graph.execute_query(
         AUDIT_OF, target=f"Case:{case_id}", database_=settings.neo4j_database
@@ -190,37 +190,54 @@ def test_typed_refusals(run: Callable[..., dict], unchanged: Callable[[], Any]) 
         assert viewer["__typename"] == "Forbidden"
         assert viewer["requiredRole"] == "CASEWORKER"
 
+        # Outside the caller's area: the same NotFound as a case or grid that does not exist.
         outside = act(run, CaseAction.DISPATCH, case_id, role="caseworker", area="370302")
-        assert outside["__typename"] == "Forbidden"
-        assert outside["areaCode"] == "370302" and outside["requiredRole"] is None
+        assert outside["__typename"] == "NotFound"
+        assert (outside["type"], outside["key"], outside["field"]) == ("Case", case_id, "caseId")
+        assert outside["message"] == f"No Case with key {case_id!r}."
 
         outside_report = report(run, role="caseworker", area="370302")
-        assert outside_report["__typename"] == "Forbidden"
+        assert outside_report["__typename"] == "NotFound"
+        assert outside_report["field"] == "gridCode"
 
 
-def test_report_links_reporters_parties_and_families(run: Callable[..., dict]) -> None:
-    result = run(
-        """mutation($input: ReportCaseInput!) { reportCase(input: $input) {
-            ... on Case { caseId reporters { personId } people { personId }
-                          families { code } grid { code } category } } }""",
-        {
-            "input": {
-                "title": "邻里噪音",
-                "category": "NEIGHBOUR",
-                "gridCode": BANYANG_GRID,
-                "reporterIds": [WANG],
-                "personIds": [LI],
-                "familyCodes": ["F-M2"],
-            }
-        },
-        role="caseworker",
-        area="370302",
-    )["reportCase"]
+def test_report_links_reporters_parties_and_families(
+    run: Callable[..., dict], unchanged: Callable[[], Any]
+) -> None:
+    document = """mutation($input: ReportCaseInput!) { reportCase(input: $input) {
+        __typename
+        ... on Case { caseId reporters { personId } people { personId }
+                      families { code } grid { code } category }
+        ... on NotFound { type key field } } }"""
+    given = {
+        "title": "邻里噪音",
+        "category": "NEIGHBOUR",
+        "gridCode": BANYANG_GRID,
+        "reporterIds": [MA],
+        "personIds": [MA],
+        "familyCodes": ["F-M2"],
+    }
+    result = run(document, {"input": given}, role="caseworker", area="370302")["reportCase"]
     assert result["caseId"].startswith("C20")
-    assert result["reporters"] == [] or result["reporters"] == [{"personId": WANG}]
+    assert result["reporters"] == [{"personId": MA}]
+    assert result["people"] == [{"personId": MA}]
     assert result["families"] == [{"code": "F-M2"}]
     assert result["grid"] == {"code": BANYANG_GRID}
     assert result["category"] == "NEIGHBOUR"
+
+    # People and families of another area cannot be named: they answer as unknown ones do.
+    with unchanged():
+        named = (("reporterIds", [WANG]), ("personIds", [LI]), ("familyCodes", ["F-M1"]))
+        for name, value in named:
+            refused = run(
+                document, {"input": given | {name: value}}, role="caseworker", area="370302"
+            )["reportCase"]
+            assert refused == {
+                "__typename": "NotFound",
+                "type": "Family" if name == "familyCodes" else "Person",
+                "key": value[0],
+                "field": name,
+            }
 
 
 def test_case_ids_count_up_within_the_year(run: Callable[..., dict]) -> None:

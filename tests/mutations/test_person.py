@@ -84,9 +84,13 @@ def test_person_refusals(run: Callable[..., dict], unchanged: Callable[[], Any])
         assert homeless["createPerson"]["fields"][0]["field"] == "residenceCode"
         elsewhere = run(CREATE, {"i": {"name": "某", "residenceCode": "370302001001"}},
                         role="editor", area=ZHANGDIAN)["createPerson"]  # fmt: skip
-        assert elsewhere["__typename"] == "Forbidden"
+        assert (elsewhere["__typename"], elsewhere["field"]) == ("NotFound", "residenceCode")
         other = run(UPDATE, {"id": MA, "i": {"employer": "x"}}, role="editor", area=ZHANGDIAN)
-        assert other["updatePerson"]["__typename"] == "Forbidden"
+        assert (other["updatePerson"]["__typename"], other["updatePerson"]["field"]) == (
+            "NotFound", "id")  # fmt: skip
+        moved = run(UPDATE, {"id": LI, "i": {"residenceCode": "370302001001"}}, role="editor",
+                    area=ZHANGDIAN)["updatePerson"]  # fmt: skip
+        assert (moved["__typename"], moved["field"]) == ("NotFound", "residenceCode")
         missing = run(UPDATE, {"id": "P-ffffffffffffffff", "i": {"employer": "x"}})
         assert missing["updatePerson"]["__typename"] == "NotFound"
         blank = run(UPDATE, {"id": LI, "i": {"name": " "}})["updatePerson"]

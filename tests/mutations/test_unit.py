@@ -49,9 +49,9 @@ def test_grids(run: Callable[..., dict], unchanged: Callable[[], Any]) -> None:
             "GRID_CODE", "NOT_A_COMMUNITY"}  # fmt: skip
         elsewhere = run(create, {"i": new | {"code": "370303006001-010"}}, role="editor",
                         area=ZICHUAN)["createGrid"]  # fmt: skip
-        assert elsewhere["__typename"] == "Forbidden"
+        assert (elsewhere["__typename"], elsewhere["field"]) == ("NotFound", "communityCode")
         outside = run(update, {"i": {"name": "x"}}, role="editor", area=ZICHUAN)["updateGrid"]
-        assert outside["__typename"] == "Forbidden"
+        assert (outside["__typename"], outside["field"]) == ("NotFound", "code")
 
 
 def test_councils_and_venues(run: Callable[..., dict], unchanged: Callable[[], Any]) -> None:
@@ -78,3 +78,4 @@ def test_councils_and_venues(run: Callable[..., dict], unchanged: Callable[[], A
         assert nameless["createVenue"]["fields"] == [{"field": "name", "code": "REQUIRED"}]
         nowhere = run(doc("createVenue", "Venue"), {"i": venue | {"areaCode": "999"}})
         assert nowhere["createVenue"]["__typename"] == "NotFound"
+        assert nowhere["createVenue"]["field"] == "areaCode"

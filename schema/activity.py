@@ -69,7 +69,10 @@ class ActivityQuery:
         area_code: AreaCodeArg = None,
         kind: Annotated[
             str | None,
-            strawberry.argument(description="Only activities of this kind, e.g. LEGAL_OUTREACH."),
+            strawberry.argument(
+                description="Only activities of this kind, exactly as recorded, e.g. "
+                "LEGAL_OUTREACH; kinds are an open list, so an unknown kind gives an empty list."
+            ),
         ] = None,
         date_from: Annotated[
             date | None,

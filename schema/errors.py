@@ -1,8 +1,9 @@
 """Codes for request errors found before execution (bad literal or variable values).
 
-A date like `"2025-13-01"` fails when graphql-core coerces the argument, before any resolver
-runs; such errors carry no code of their own. This extension gives them `BAD_USER_INPUT`, so
-clients can tell them apart from server faults, and leaves errors that have a code alone.
+A date like `"2025-13-01"` or an enum value that does not exist (`level: TOWN`) fails when
+graphql-core coerces or validates the argument, before any resolver runs; such errors carry no
+code of their own. This extension gives them `BAD_USER_INPUT`, so clients can tell them apart
+from server faults, and leaves errors that have a code alone.
 """
 
 from __future__ import annotations
@@ -12,7 +13,14 @@ from collections.abc import Iterator
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
-_VALUE_ERRORS = ("Value cannot represent", "Variable '$", "Expected value of type", "Argument '")
+_VALUE_ERRORS = (
+    "Value cannot represent",
+    "Variable '$",
+    "Expected value of type",
+    "Argument '",
+    "Value '",  # an enum literal that is not one of its values: `level: TOWN`
+    "Enum '",  # a string or number where an enum value belongs: `level: "CITY"`
+)
 
 
 def is_input_error(error: GraphQLError) -> bool:

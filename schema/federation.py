@@ -11,6 +11,7 @@ from core.model import Label
 from resolvers import federation as resolvers
 from resolvers.pagination import PageRequest
 from resolvers.rows import Row
+from schema.area import AreaLevel
 from schema.common import AppointmentsAsOfArg, AreaCodeArg, scope
 from schema.connection import AfterArg, Connection, FirstArg, connection, wants_total
 from schema.context import Context
@@ -61,10 +62,9 @@ class FederationQuery:
         info: Info[Context, None],
         area_code: AreaCodeArg = None,
         level: Annotated[
-            str | None,
+            AreaLevel | None,
             strawberry.argument(
-                description="Only federations at this level: CITY, DISTRICT, TOWNSHIP or "
-                "COMMUNITY (the level of the area served)."
+                description="Only federations at this level (the level of the area served)."
             ),
         ] = None,
         first: FirstArg = None,
@@ -75,6 +75,6 @@ class FederationQuery:
             scope(info),
             PageRequest.of("Federation", first, after, count=wants_total(info)),
             area_code=area_code,
-            level=level,
+            level=level.value if level else None,
         )
         return connection(page, Federation.from_row)

@@ -143,7 +143,7 @@ def test_organisations(api: TestClient) -> None:
           federations(areaCode: "370303") {
             nodes { code level area { name } posts(asOf: "2025-06-01") { role person { name } } }
           }
-          cityLevel: federations(level: "CITY") { nodes { name } }
+          cityLevel: federations(level: CITY) { nodes { name } }
           sistersGroups(pilot: true) {
             nodes { code founded pilot area { name } parent { code } children { code }
                     federation { code } grids { code } members { role person { name } } }

@@ -9,20 +9,34 @@ from core.database import Database
 from resolvers.pagination import Page, PageRequest, encode_cursor
 
 LIST_AUDIT_PAGE: LiteralString = """
+CALL () {
+WITH 1 AS counted_
+WHERE $count
+MATCH (e:AuditEntry)
+WHERE ($target IS NULL OR e.target = $target)
+  AND ($actor IS NULL OR e.actor = $actor)
+  AND ($action IS NULL OR e.action = $action)
+RETURN count(e) AS total
+}
+CALL () {
 MATCH (e:AuditEntry)
 WHERE ($target IS NULL OR e.target = $target)
   AND ($actor IS NULL OR e.actor = $actor)
   AND ($action IS NULL OR e.action = $action)
 WITH e, [toString(e.at), e.id] AS key
+WHERE $after IS NULL OR key < $after
+WITH e, key
 ORDER BY key DESC
-WITH collect({key: key, e: e}) AS everything
-WITH size(everything) AS total,
-     [x IN everything WHERE $after IS NULL OR x.key < $after][..$limit] AS slice
-RETURN total, [x IN slice | {key: x.key, row: {
-  id: x.e.id, at: x.e.at, actor: x.e.actor, actorRole: x.e.actorRole, action: x.e.action,
-  target: x.e.target, before: x.e.before, after: x.e.after, requestId: x.e.requestId
-}}] AS page
+LIMIT $limit
+RETURN collect({key: key, row: {
+  id: e.id, at: e.at, actor: e.actor, actorRole: e.actorRole, action: e.action,
+  target: e.target, before: e.before, after: e.after, requestId: e.requestId
+}}) AS page
+}
+RETURN CASE WHEN $count THEN total END AS total, page
 """
+"""One page of the log, newest first; `total` (null unless `$count`) is counted in a subquery
+that runs only when asked, like the lists of `resolvers.pagination.page_query`."""
 
 
 async def list_entries(
@@ -35,7 +49,7 @@ async def list_entries(
 ) -> tuple[Page, list[AuditEntry]]:
     """One page of audit entries, newest first, optionally for a target, an actor or an action."""
     rows = await db.read(LIST_AUDIT_PAGE, **page.params, target=target, actor=actor, action=action)
-    result: dict[str, Any] = rows[0] if rows else {"total": 0, "page": []}
+    result: dict[str, Any] = rows[0] if rows else {"total": 0 if page.count else None, "page": []}
     items = result["page"]
     has_next = len(items) > page.first
     items = items[: page.first]

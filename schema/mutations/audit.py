@@ -14,7 +14,7 @@ from core.errors import Forbidden
 from resolvers.mutations import audit as resolvers
 from resolvers.mutations.common import PERMISSIONS
 from resolvers.pagination import PageRequest
-from schema.connection import AfterArg, Connection, Edge, FirstArg, PageInfo
+from schema.connection import AfterArg, Connection, Edge, FirstArg, PageInfo, wants_total
 from schema.context import Context
 
 
@@ -80,7 +80,7 @@ class AuditQuery:
             raise Forbidden("The audit log is for admins.", requiredRole=needed.value)
         page, entries = await resolvers.list_entries(
             info.context.db,
-            PageRequest.of("AuditEntry", first, after),
+            PageRequest.of("AuditEntry", first, after, count=wants_total(info)),
             target=target,
             actor=actor,
             action=action,
@@ -95,5 +95,5 @@ class AuditQuery:
                 start_cursor=page.cursors[0] if page.cursors else None,
                 end_cursor=page.cursors[-1] if page.cursors else None,
             ),
-            total_count=page.total,
+            total_count=page.total or 0,  # None: not counted because not selected
         )

@@ -20,11 +20,19 @@ from schema.person import Appointment, RolesArg, unit_appointments
 from schema.refs import AreaRef
 
 
+def _level(value: str | None) -> AreaLevel | None:
+    """The stored level as an `AreaLevel`; None for a federation without a known one."""
+    try:
+        return AreaLevel(value) if value else None
+    except ValueError:
+        return None
+
+
 @strawberry.type(description="A women's federation (妇联) serving an area.")
 class Federation(Node):
     code: str = strawberry.field(description="`FED-<area code>`.")
     name: str = strawberry.field(description="Name, e.g. 淄博市妇联.")
-    level: str | None = strawberry.field(description="Level of the area it serves.")
+    level: AreaLevel | None = strawberry.field(description="Level of the area it serves.")
     area_code: strawberry.Private[str | None]
 
     @classmethod
@@ -33,7 +41,7 @@ class Federation(Node):
             id=to_global_id("Federation", row["code"]),
             code=row["code"],
             name=row.get("name") or row["code"],
-            level=row.get("level"),
+            level=_level(row.get("level")),
             area_code=row.get("areaCode"),
         )
 

@@ -31,6 +31,15 @@ def test_federations_by_level(api: TestClient, level: str, codes: list[str]) -> 
     assert [n["code"] for n in literal["federations"]["nodes"]] == codes
 
 
+def test_a_federation_reports_its_level_as_an_area_level(api: TestClient) -> None:
+    data = query(api, "{ federations { nodes { code level } } }")["federations"]["nodes"]
+    levels = {n["code"]: n["level"] for n in data}
+    assert levels["FED-370300"] == "CITY" and levels["FED-370303006"] == "TOWNSHIP"
+    fields = query(api, '{ __type(name: "Federation") { fields { name type { name } } } }')
+    types = {f["name"]: f["type"]["name"] for f in fields["__type"]["fields"]}
+    assert types["level"] == "AreaLevel"
+
+
 def test_federations_level_is_an_area_level(api: TestClient) -> None:
     data = query(
         api,

@@ -50,7 +50,7 @@ RETURN collect(DISTINCT l.checksum) AS loaded
 """
 
 
-def seed_organisations(driver: Driver, database: str, load_id: str) -> None:
+def seed_organisations(driver: Driver, database: str, load_id: str, scale: float) -> None:
     """Departments and mechanism, brands, projects, schemes and categories (before rosters)."""
 
     def work(tx: Any) -> None:
@@ -60,7 +60,7 @@ def seed_organisations(driver: Driver, database: str, load_id: str) -> None:
         tx.run(seed.SEED_BRANDS, rows=seed.BRANDS, load=load_id)
         tx.run(seed.SEED_PROJECTS, rows=seed.PROJECTS, load=load_id)
         tx.run(seed.SEED_SCHEMES, schemes=seed.SCHEMES, categories=seed.CATEGORIES, load=load_id)
-        tx.run(seed.RECORD_SEED_LOAD, load=load_id, by="gridgraph demo", rows=0)
+        tx.run(seed.RECORD_SEED_LOAD, load=load_id, by="gridgraph demo", rows=0, scale=scale)
 
     with quiet_session(driver, database) as session:
         session.execute_write(work)
@@ -84,6 +84,7 @@ def link_organisations(driver: Driver, database: str, load_id: str) -> None:
             date=date(2025, 4, 10),
             load=load_id,
         )
+        tx.run(seed.FINISH_DEMO, load=load_id)
 
     with quiet_session(driver, database) as session:
         session.execute_write(work)
@@ -98,7 +99,7 @@ def run_demo(
     same file: loaded again after the current editions, they would re-open the appointments
     the current editions ended, and a second run would not be a no-op."""
     load_id = f"L-demo-seed-{scale:g}"
-    seed_organisations(driver, database, load_id)
+    seed_organisations(driver, database, load_id, scale)
     rosters = write_rosters(out, scale)
     checksums = {path: sha256_file(path) for path in rosters.earlier}
     loaded = set(
@@ -141,7 +142,9 @@ def demo(
         False, "--reset", help="Delete the graph's data first (keeps migrations)."
     ),
     if_empty: bool = typer.Option(
-        False, "--if-empty", help="Do nothing unless the graph is empty."
+        False,
+        "--if-empty",
+        help="Do nothing unless the graph is empty or holds an unfinished demo (then finish it).",
     ),
     out: Path = typer.Option(DEFAULT_OUT, help="Folder for the generated roster files."),
     check: bool = typer.Option(False, "--check", help="Only compare the graph with the figures."),
@@ -157,10 +160,16 @@ def demo(
             with driver.session(database=db) as session:
                 session.run(WIPE).consume()
         elif if_empty and not driver.execute_query(IS_EMPTY, database_=db)[0][0]["empty"]:
+            unfinished = driver.execute_query(seed.UNFINISHED_DEMO, database_=db)[0]
+            if not unfinished:
+                console.print(
+                    "The graph already holds data: demo not loaded (use --reset to start over)."
+                )
+                return
+            scale = unfinished[0]["scale"] or scale
             console.print(
-                "The graph already holds data: demo not loaded (use --reset to start over)."
+                f"Finishing the demo at scale {scale:g} that an earlier run left unfinished."
             )
-            return
         began = time.monotonic()
         try:
             result = run_demo(driver, db, scale, out)

@@ -160,7 +160,23 @@ MERGE (sg)-[:ORGANISED]->(a)
 RECORD_SEED_LOAD: LiteralString = """
 MERGE (l:Load {id: $load})
 SET l.name = 'demo organisations', l.file = '(gridgraph demo)', l.kind = 'demo-seed',
-    l.at = datetime(), l.by = $by, l.checksum = '', l.rows = $rows
+    l.at = datetime(), l.by = $by, l.checksum = '', l.rows = $rows, l.scale = $scale,
+    l.demoFinished = coalesce(l.demoFinished, false)
+"""
+"""The demo's first write: its organisations' load, `demoFinished` false until the last step
+(`FINISH_DEMO`), so `gridgraph demo --if-empty` can tell an unfinished demo from data."""
+
+FINISH_DEMO: LiteralString = """
+MATCH (l:Load {id: $load})
+SET l.demoFinished = true
+"""
+
+UNFINISHED_DEMO: LiteralString = """
+MATCH (l:Load {kind: 'demo-seed'})
+WHERE l.demoFinished = false
+RETURN l.scale AS scale
+ORDER BY l.at DESC
+LIMIT 1
 """
 
 MECHANISM_SINCE = date(2024, 6, 1)

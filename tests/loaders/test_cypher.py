@@ -48,6 +48,7 @@ PARAMS: dict[str, Any] = {
     "venue": "none",
     "group": "none",
     "date": date(2025, 1, 1),
+    "scale": 1.0,
 }
 
 

@@ -9,11 +9,15 @@ from pathlib import Path
 
 import pytest
 from neo4j import Driver
+from typer.testing import CliRunner
 
+import commands.demo
 from commands.demo import check_figures, check_history, run_demo
 from core.settings import Settings
 from loaders.demo import EDITIONS, FIRST_CLASSIFIED, expected_figures, write_rosters
+from loaders.demo_seed import UNFINISHED_DEMO
 from loaders.pipeline import LoadResult
+from main import _build_cli
 from tests.conftest import wipe_graph
 
 SCALE = 0.02
@@ -168,3 +172,38 @@ def test_expected_figures_at_scale_one() -> None:
         "districts": 8,
         "townships": 88,
     }
+
+
+def test_an_interrupted_demo_is_finished_by_if_empty(
+    driver: Driver, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C during the first `make serve`: the next `demo --if-empty` finishes the demo
+    instead of taking the half-loaded graph for the user's data."""
+    db = settings.neo4j_database
+    wipe_graph(driver, db)
+    calls: list[str] = []
+
+    def interrupt(description: str, done: int, total: int | None) -> None:
+        calls.append(description)
+        if len(calls) == 6:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_demo(driver, db, SCALE, tmp_path, interrupt)
+    assert driver.execute_query(UNFINISHED_DEMO, database_=db)[0][0]["scale"] == SCALE
+    assert check_figures(driver, db)[0] != expected_figures(SCALE)
+
+    monkeypatch.setattr(commands.demo, "load_settings", lambda: settings)
+    app = _build_cli()
+    finished = CliRunner().invoke(app, ["demo", "--if-empty", "--out", str(tmp_path)])
+    assert finished.exit_code == 0, finished.output
+    assert f"Finishing the demo at scale {SCALE:g}" in finished.output
+    figures = check_figures(driver, db)[0]
+    assert {k: figures[k] for k in expected_figures(SCALE)} == expected_figures(SCALE)
+    assert not driver.execute_query(UNFINISHED_DEMO, database_=db)[0]
+    history = check_history(driver, db)
+    assert history["ended"] > 0 and history["endedBeforeStart"] == 0
+
+    skipped = CliRunner().invoke(app, ["demo", "--if-empty", "--out", str(tmp_path)])
+    assert skipped.exit_code == 0 and "demo not loaded" in skipped.output
+    wipe_graph(driver, db)

@@ -17,6 +17,7 @@ import os
 import socket
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -483,18 +484,15 @@ def _stream_unit(
             counts = writer.counts
             _finish_unit(tx, write, roster, counts, _load_props(unit, options, write))
             tx.commit()
-        except Neo4jError as error:
-            if not error.is_retryable():
-                raise
-            return None
-        except DriverError as error:
+        except (Neo4jError, DriverError) as error:
             if not error.is_retryable():
                 raise
             return None
         finally:
             writer.close()
             if not tx.closed():
-                tx.rollback()
+                with suppress(Neo4jError, DriverError):  # a lost server rolls back by itself
+                    tx.rollback()
     valid = unit.rows - len(unit.invalid_rows)
     return FileResult(
         unit.path, unit.sheet.name, unit.kind, write.load_id, valid, 0, counts, streamed=True

@@ -291,6 +291,14 @@ _DATE_PATTERNS = (
 )
 
 
+def _not_a_date() -> InvalidValue:
+    return _invalid(
+        "DATE",
+        "日期无法识别（可写 1985-03-12、1985/3/12、1985.03、1985年3月）",
+        "not a date (write 1985-03-12, 1985/3/12, 1985.03 or 1985年3月)",
+    )
+
+
 def parse_date(value: Any) -> date:
     """A date from `1985-03-12`, `1985/3/12`, `1985.03`, `1985年3月`, a cell date or an Excel
     serial number. Month-only dates become the first of the month."""
@@ -314,11 +322,7 @@ def parse_date(value: Any) -> date:
                 return date(int(year), int(month), int(day or 1))
             except ValueError:
                 break
-    raise _invalid(
-        "DATE",
-        "日期无法识别（可写 1985-03-12、1985/3/12、1985.03、1985年3月）",
-        "not a date (write 1985-03-12, 1985/3/12, 1985.03 or 1985年3月)",
-    )
+    raise _not_a_date()
 
 
 YEAR_NUMBERS = (1900, 2101)
@@ -346,11 +350,7 @@ def _year_month_number(number: float) -> date:
         )
     if len(fraction) <= 2 and 1 <= int(fraction) <= 12:
         return date(int(year), int(fraction), 1)
-    raise _invalid(
-        "DATE",
-        "日期无法识别（可写 1985-03-12、1985/3/12、1985.03、1985年3月）",
-        "not a date (write 1985-03-12, 1985/3/12, 1985.03 or 1985年3月)",
-    )
+    raise _not_a_date()
 
 
 def _excel_serial(serial: float) -> date:

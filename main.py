@@ -22,7 +22,8 @@ from strawberry.asgi import GraphQL
 from core.database import Database, create_async_driver, create_sync_driver, ping
 from core.errors import DatabaseUnavailable
 from core.gate import GraphQLGate
-from core.migrations import apply_migrations
+from core.identity import IdentityKey, IdentityKeyError
+from core.migrations import prepare_graph
 from core.observability import AccessLogMiddleware, configure_logging, request_id_var
 from core.settings import Settings
 
@@ -59,14 +60,38 @@ class GridgraphGraphQL(GraphQL):
             db=Database(request.app.state.driver, self.settings),
             request_id=request_id_var.get(),
             viewer=viewer,
+            identity=request.app.state.identity,
         )
 
 
-def _migrate_on_start(settings: Settings) -> None:
+PREPARE_RETRY_SECONDS = 5.0
+
+
+def _prepare(settings: Settings) -> IdentityKey:
+    """The identity key and the migrations (`core.migrations.prepare_graph`), in a thread."""
     with create_sync_driver(settings) as driver:
-        applied = apply_migrations(driver, settings.neo4j_database)
+        driver.verify_connectivity()  # fails at once when Neo4j is down, without retries
+        key, applied = prepare_graph(settings, driver)
     if applied:
         log.info("applied migrations %s", ", ".join(applied))
+    return key
+
+
+async def _prepare_until_done(app: Starlette, settings: Settings) -> None:
+    """Prepare the graph, retrying while Neo4j cannot be reached; a wrong key is final."""
+    while True:
+        try:
+            app.state.identity = await asyncio.to_thread(_prepare, settings)
+            log.info("connected to %s", settings.effective_neo4j_uri)
+            return
+        except IdentityKeyError as error:
+            log.error("%s", error.message)
+            app.state.not_ready = error.message
+            return
+        except Exception as error:
+            log.warning("Neo4j not reachable (%s); /readyz says so; retrying", error)
+            app.state.not_ready = f"the graph is not prepared yet: {error}"
+        await asyncio.sleep(PREPARE_RETRY_SECONDS)
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -78,19 +103,24 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         driver = create_async_driver(settings)
         app.state.driver = driver
-        try:
-            await driver.verify_connectivity()
-            await asyncio.to_thread(_migrate_on_start, settings)
-            log.info("connected to %s", settings.effective_neo4j_uri)
-        except Exception as error:  # the service still starts and reports not-ready
-            log.warning("Neo4j not reachable at start-up (%s); /readyz will say so", error)
+        app.state.identity = None
+        app.state.not_ready = "the graph is not prepared yet"
+        # The first attempt before serving; if Neo4j is down, the service starts anyway,
+        # reports not-ready and keeps trying.
+        preparing = asyncio.create_task(_prepare_until_done(app, settings))
+        await asyncio.wait([preparing], timeout=settings.neo4j_connection_timeout * 3)
         yield
+        preparing.cancel()
         await driver.close()
 
     async def healthz(request: Request) -> Response:
         return PlainTextResponse("ok")
 
     async def readyz(request: Request) -> Response:
+        if request.app.state.identity is None:
+            return JSONResponse(
+                {"status": "unavailable", "reason": request.app.state.not_ready}, status_code=503
+            )
         try:
             agent = await asyncio.wait_for(
                 ping(request.app.state.driver, settings.neo4j_database),

@@ -33,6 +33,8 @@ from rich.console import Console
 from rich.table import Table
 
 from core.database import create_sync_driver
+from core.identity import IdentityKey
+from core.migrations import prepare_graph
 from core.settings import Settings
 from core.validation import make_id_number
 from loaders.cypher import CREATE_PEOPLE
@@ -181,10 +183,17 @@ def _child_load(files: list[Path], tx_rows: int) -> None:
     *base, people = files
     settings = Settings()
     with create_sync_driver(settings) as driver:
-        load_files(driver, settings.neo4j_database, base, LoadOptions(by="bench"))
+        identity, _ = prepare_graph(settings, driver)
+        load_files(
+            driver, settings.neo4j_database, base, LoadOptions(by="bench"), identity=identity
+        )
         began = time.perf_counter()
         result = load_files(
-            driver, settings.neo4j_database, [people], LoadOptions(by="bench", tx_rows=tx_rows)
+            driver,
+            settings.neo4j_database,
+            [people],
+            LoadOptions(by="bench", tx_rows=tx_rows),
+            identity=identity,
         )
         print(f"{time.perf_counter() - began:.1f} {peak_rss_mb():.0f} {result.files[0].load_id}")
 
@@ -195,23 +204,24 @@ def demo_run(folder: Path) -> float:
 
     settings = Settings()
     with create_sync_driver(settings) as driver:
+        identity, _ = prepare_graph(settings, driver)
         with driver.session(database=settings.neo4j_database) as session:
             session.run(WIPE).consume()
         began = time.perf_counter()
-        run_demo(driver, settings.neo4j_database, 1.0, folder)
+        run_demo(driver, settings.neo4j_database, identity, 1.0, folder)
         took = time.perf_counter() - began
         with driver.session(database=settings.neo4j_database) as session:
             session.run(WIPE).consume()
     return took
 
 
-def server_alone(driver: Driver, database: str, people: Path) -> float:
+def server_alone(driver: Driver, database: str, people: Path, identity: IdentityKey) -> float:
     """Seconds the server takes for the people file's writes alone: the loader's own
     `CREATE_PEOPLE` rows, parsed beforehand, sent in the same batches and committed. No
     loader can write a first load faster than this."""
     units, _ = find_units([people], LoadOptions(), load_aliases(None))
     [unit] = units
-    validate_unit(unit, Registry.from_graph(driver, database, False), None)
+    validate_unit(unit, Registry.from_graph(driver, database, False, identity), None)
     assert unit.records is not None
     write = WriteOptions(load_id="L-bench-server-alone", as_of=date.today())
     rows = new_people(unit.records, write, Counts(), Roster())
@@ -224,10 +234,10 @@ def server_alone(driver: Driver, database: str, people: Path) -> float:
 
 
 def _timed_load(
-    driver: Driver, database: str, path: Path, options: LoadOptions
+    driver: Driver, database: str, path: Path, options: LoadOptions, identity: IdentityKey
 ) -> tuple[float, LoadResult]:
     began = time.perf_counter()
-    result = load_files(driver, database, [path], options)
+    result = load_files(driver, database, [path], options, identity=identity)
     return time.perf_counter() - began, result
 
 
@@ -243,6 +253,7 @@ def main() -> None:
     console = Console(width=140)
     with tempfile.TemporaryDirectory() as tmp, create_sync_driver(settings) as driver:
         db = settings.neo4j_database
+        identity, _ = prepare_graph(settings, driver)
         folder = Path(tmp)
         *base, people = write_files(folder, args.rows, args.format)
         changed = write_files(folder, args.rows, args.format, changed=10)[-1]
@@ -255,23 +266,32 @@ def main() -> None:
             loads = _bench_loads(driver, db)
             driver.execute_query(CLEAN_LOADS, loads=loads, database_=db)
             clean(driver, db, [*loads, "L-bench-server-alone"])
-            load_files(driver, db, base, LoadOptions(by="bench"))
+            load_files(driver, db, base, LoadOptions(by="bench"), identity=identity)
 
         runs: list[tuple[str, float, LoadResult | None]] = []
         try:
             fresh()
-            load_files(driver, db, warm[-1:], options)  # the server compiles its plans
+            load_files(
+                driver, db, warm[-1:], options, identity=identity
+            )  # the server compiles its plans
             fresh()
-            runs.append(("server alone: CREATE_PEOPLE", server_alone(driver, db, people), None))
+            runs.append(
+                ("server alone: CREATE_PEOPLE", server_alone(driver, db, people, identity), None)
+            )
             fresh()
             two_pass = replace(options, stream=False)
             runs.append(
-                ("first load, validate then write", *_timed_load(driver, db, people, two_pass))
+                (
+                    "first load, validate then write",
+                    *_timed_load(driver, db, people, two_pass, identity),
+                )
             )
             fresh()
-            runs.append(("first load", *_timed_load(driver, db, people, options)))
-            runs.append(("re-load, unchanged", *_timed_load(driver, db, people, options)))
-            runs.append(("re-load, 10 % changed", *_timed_load(driver, db, changed, options)))
+            runs.append(("first load", *_timed_load(driver, db, people, options, identity)))
+            runs.append(("re-load, unchanged", *_timed_load(driver, db, people, options, identity)))
+            runs.append(
+                ("re-load, 10 % changed", *_timed_load(driver, db, changed, options, identity))
+            )
         finally:
             loads = _bench_loads(driver, db)
             driver.execute_query(CLEAN_LOADS, loads=loads, database_=db)

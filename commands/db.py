@@ -1,4 +1,4 @@
-"""`gridgraph db migrate`: constraints and indexes, idempotently."""
+"""`gridgraph db migrate`: the identity key, constraints, indexes and data migrations."""
 
 from __future__ import annotations
 
@@ -6,17 +6,22 @@ import typer
 
 from commands.common import console, load_settings
 from core.database import create_sync_driver
-from core.migrations import apply_migrations
+from core.identity import IdentityKeyError
+from core.migrations import prepare_graph
 
 app = typer.Typer(help="Graph-schema maintenance.")
 
 
 @app.command()
 def migrate() -> None:
-    """Apply the graph-schema migrations that have not run yet (safe to repeat)."""
+    """Apply the migrations that have not run yet (safe to repeat); check the identity key."""
     settings = load_settings()
     with create_sync_driver(settings) as driver:
-        applied = apply_migrations(driver, settings.neo4j_database)
+        try:
+            _, applied = prepare_graph(settings, driver)
+        except IdentityKeyError as error:
+            console.print(f"[bold red]{error.message}[/]")
+            raise typer.Exit(1) from error
     if applied:
         console.print("Applied migrations: " + ", ".join(applied))
     else:

@@ -19,6 +19,8 @@ from rich.table import Table
 
 from commands.common import console, err_console, load_settings
 from core.database import create_sync_driver
+from core.identity import IdentityKey, IdentityKeyError
+from core.migrations import prepare_graph
 from core.settings import PROJECT_ROOT
 from loaders import demo_seed as seed
 from loaders.demo import (
@@ -40,7 +42,7 @@ DEFAULT_OUT = PROJECT_ROOT / ".data" / "demo-rosters"
 IS_EMPTY = "RETURN NOT EXISTS { (n) WHERE n:Person OR n:Area } AS empty"
 WIPE = """
 MATCH (n)
-WHERE NOT n:Migration AND NOT n:ApiToken
+WHERE NOT n:Migration AND NOT n:ApiToken AND NOT n:KeyCheck
 CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS
 """
 LOADED_CHECKSUMS = """
@@ -91,7 +93,12 @@ def link_organisations(driver: Driver, database: str, load_id: str) -> None:
 
 
 def run_demo(
-    driver: Driver, database: str, scale: float, out: Path, progress: Any = None
+    driver: Driver,
+    database: str,
+    identity: IdentityKey,
+    scale: float,
+    out: Path,
+    progress: Any = None,
 ) -> LoadResult:
     """Write the rosters at `scale` into `out` and load them (seeds around them).
 
@@ -100,7 +107,7 @@ def run_demo(
     the current editions ended, and a second run would not be a no-op."""
     load_id = f"L-demo-seed-{scale:g}"
     seed_organisations(driver, database, load_id, scale)
-    rosters = write_rosters(out, scale)
+    rosters = write_rosters(out, scale, identity)
     checksums = {path: sha256_file(path) for path in rosters.earlier}
     loaded = set(
         driver.execute_query(
@@ -113,7 +120,7 @@ def run_demo(
         options = LoadOptions(
             as_of=step.as_of, complete_roster=step.complete_roster, by="gridgraph demo"
         )
-        done = load_files(driver, database, files, options, progress)
+        done = load_files(driver, database, files, options, progress, identity=identity)
         result.files += done.files
         result.problems += done.problems
     link_organisations(driver, database, load_id)
@@ -172,7 +179,11 @@ def demo(
             )
         began = time.monotonic()
         try:
-            result = run_demo(driver, db, scale, out)
+            identity, _ = prepare_graph(settings, driver)
+            result = run_demo(driver, db, identity, scale, out)
+        except IdentityKeyError as error:
+            err_console.print(error.message, markup=False)
+            raise typer.Exit(1) from error
         except LoadRefused as refused:
             for p in refused.problems[:20]:
                 err_console.print(

@@ -13,6 +13,8 @@ from rich.table import Table
 
 from commands.common import console, err_console, load_settings
 from core.database import create_sync_driver
+from core.identity import IdentityKeyError
+from core.migrations import prepare_graph
 from loaders.errors import LoadFailed, LoadRefused, Problem
 from loaders.kinds import KINDS
 from loaders.pipeline import LoadOptions, LoadResult, load_files
@@ -122,7 +124,14 @@ def load(
 
         try:
             driver.verify_connectivity()  # at once, not after the driver's retries
-            result = load_files(driver, settings.neo4j_database, list(files), options, progress)
+            identity, _ = prepare_graph(settings, driver)
+            result = load_files(
+                driver, settings.neo4j_database, list(files), options, progress, identity=identity
+            )
+        except IdentityKeyError as error:
+            bar.stop()
+            err_console.print(f"[bold red]{error.message}[/]")
+            raise typer.Exit(1) from error
         except LoadRefused as refused:
             bar.stop()
             _print_problems(refused.problems)

@@ -1,20 +1,26 @@
 """Graph-schema migrations: constraints and indexes, applied idempotently and recorded.
 
-Each migration has a stable id and a list of schema statements (all `IF NOT EXISTS`). Applying
-runs every migration whose id has no `(:Migration {id})` node yet, then records it, so
-`gridgraph db migrate` and service start-up can both call `apply_migrations` safely, and an
-analyst can see in the graph which migrations ran and when. Migrations are append-only: change
-the schema by adding one, never by editing one that has shipped.
+Each migration has a stable id, a list of schema statements (all `IF NOT EXISTS`) and perhaps a
+data step. Applying runs every migration whose id has no `(:Migration {id})` node yet, then
+records it, so `gridgraph db migrate`, loads and service start-up can all call
+`prepare_graph` safely, and an analyst can see in the graph which migrations ran and when. A
+data step runs in one transaction with the record of its migration, after taking that record's
+lock: it happens exactly once, entirely or not at all, however many processes start at once.
+Migrations are append-only: change the graph by adding one, never by editing one that has
+shipped.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import LiteralString
 
-from neo4j import Driver
+from neo4j import Driver, ManagedTransaction
 
+from core.identity import IdentityKey, identity_key, key_people, record_key
 from core.model import NATURAL_KEYS
+from core.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -22,6 +28,8 @@ class Migration:
     id: str
     description: str
     statements: tuple[LiteralString, ...]
+    data: Callable[[ManagedTransaction, IdentityKey], None] | None = None
+    """A change of the data, run once in the transaction that records the migration."""
 
 
 def _unique(label: str, key: str) -> LiteralString:
@@ -115,6 +123,15 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX load_status IF NOT EXISTS FOR (n:Load) ON (n.status)",
         ),
     ),
+    Migration(
+        id="0008_keyed_person_ids",
+        description="Person keys and ids that embed them become HMACs under the identity key",
+        statements=(
+            "CREATE CONSTRAINT keycheck_id_unique IF NOT EXISTS "
+            "FOR (n:KeyCheck) REQUIRE n.id IS UNIQUE",
+        ),
+        data=key_people,
+    ),
 )
 
 CREATE_MIGRATION_CONSTRAINT: LiteralString = (
@@ -131,8 +148,30 @@ MERGE (m:Migration {id: $id})
 ON CREATE SET m.name = $id, m.description = $description, m.appliedAt = datetime()
 """
 
+LOCK_MIGRATION: LiteralString = """
+MERGE (m:Migration {id: $id})
+SET m._lock = true
+RETURN m.appliedAt IS NOT NULL AS applied
+"""
+"""Taken before a data step: a second process waits here, then finds the migration applied."""
 
-def apply_migrations(driver: Driver, database: str) -> list[str]:
+FINISH_MIGRATION: LiteralString = """
+MATCH (m:Migration {id: $id})
+SET m.name = $id, m.description = $description, m.appliedAt = datetime()
+REMOVE m._lock
+"""
+
+
+def _run_data_step(tx: ManagedTransaction, migration: Migration, key: IdentityKey) -> bool:
+    if tx.run(LOCK_MIGRATION, id=migration.id).single(strict=True)["applied"]:
+        return False
+    assert migration.data is not None
+    migration.data(tx, key)
+    tx.run(FINISH_MIGRATION, id=migration.id, description=migration.description).consume()
+    return True
+
+
+def apply_migrations(driver: Driver, database: str, key: IdentityKey) -> list[str]:
     """Apply every migration not yet recorded in `database`; return the ids applied now."""
     driver.execute_query(CREATE_MIGRATION_CONSTRAINT, database_=database)
     records, _, _ = driver.execute_query(GET_APPLIED_MIGRATIONS, database_=database)
@@ -143,12 +182,29 @@ def apply_migrations(driver: Driver, database: str) -> list[str]:
             continue
         for statement in migration.statements:
             driver.execute_query(statement, database_=database)
-        driver.execute_query(
-            RECORD_MIGRATION,
-            id=migration.id,
-            description=migration.description,
-            database_=database,
-        )
+        if migration.data is None:
+            driver.execute_query(
+                RECORD_MIGRATION,
+                id=migration.id,
+                description=migration.description,
+                database_=database,
+            )
+        else:
+            with driver.session(database=database) as session:
+                if not session.execute_write(_run_data_step, migration, key):
+                    continue  # another process applied it meanwhile
         applied.append(migration.id)
     driver.execute_query("CALL db.awaitIndexes(300)", database_=database)
     return applied
+
+
+def prepare_graph(settings: Settings, driver: Driver) -> tuple[IdentityKey, list[str]]:
+    """What every process does before it reads or writes people: find (or, on a deployment's
+    first start, create) the identity key, check it against the graph, apply the migrations.
+
+    Returns the key and the ids of the migrations applied now.
+    """
+    key = identity_key(settings, driver)
+    applied = apply_migrations(driver, settings.neo4j_database, key)
+    record_key(settings, driver, key)
+    return key, applied

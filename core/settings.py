@@ -72,6 +72,13 @@ class Settings(BaseSettings):
     jwt_area_claim: str = "area"
     """Claim holding the area code a token is limited to (absent: all areas)."""
 
+    # The identity key (docs/security.md, "Identity key"): person keys are HMACs under it.
+    identity_key: SecretStr | None = None
+    """The key itself, base64url of 32 bytes (GRIDGRAPH_IDENTITY_KEY); wins over the key file."""
+    identity_key_file: Path | None = None
+    """Where the key is kept (GRIDGRAPH_IDENTITY_KEY_FILE; default `.data/identity.key`). Made
+    on a deployment's first start; back it up, and give every host of a deployment the same."""
+
     # Limits that keep the service up (docs/security.md).
     max_query_depth: int = 15
     """Deepest selection nesting a GraphQL operation may have."""

@@ -2,13 +2,12 @@
 
 Each `parse_*` function takes a raw value as a roster or a form gives it (a string, a number, a
 date from a spreadsheet cell) and returns the normalised value, or raises `InvalidValue` with a
-stable `code` and a reason in Chinese and in English. `person_id` derives the natural key of a
-person exactly as `docs/data-model.md` says.
+stable `code` and a reason in Chinese and in English. A person's key is derived under the
+deployment's identity key (`core.identity`).
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -370,24 +369,6 @@ def grid_code_community(code: str) -> str | None:
     """The community code a well-formed grid code starts with, or None when malformed."""
     match = GRID_CODE.fullmatch(code)
     return match.group(1) if match else None
-
-
-def sha256_hex(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def person_id(
-    id_number: str | None,
-    name: str = "",
-    birth_date: date | None = None,
-    community_code: str = "",
-) -> str:
-    """`Person.id` per docs/data-model.md: from the normalised ID number when there is one,
-    otherwise from `name|birthDate|community code` (missing parts left empty)."""
-    if id_number:
-        return "P-" + sha256_hex(id_number)[:16]
-    born = birth_date.isoformat() if birth_date else ""
-    return "P-" + sha256_hex(f"{normalise_name(name)}|{born}|{community_code}")[:16]
 
 
 def appointment_id(person: str, role: str, unit_code: str, since: date) -> str:

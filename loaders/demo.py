@@ -30,7 +30,8 @@ from typing import Any, LiteralString
 
 from openpyxl import Workbook
 
-from core.validation import make_id_number, person_id
+from core.identity import IdentityKey
+from core.validation import make_id_number
 
 SEED = 20250422
 MARK = "（示例）"
@@ -129,9 +130,9 @@ class Person:
     synthetic: bool = True
     township: str = ""
 
-    @property
-    def key(self) -> str:
-        return person_id(
+    def key(self, identity: IdentityKey) -> str:
+        """`Person.id` as the loader derives it, for rosters that name this person."""
+        return identity.person_id(
             self.id_number, self.name, self.born if not self.id_number else None, self.community
         )
 
@@ -513,7 +514,7 @@ class Rosters:
         return [f for step in self.steps for f in step.files]
 
 
-def write_rosters(out: Path, scale: float) -> Rosters:
+def write_rosters(out: Path, scale: float, identity: IdentityKey) -> Rosters:
     """Generate the network at `scale` and write its rosters into `out`, in load order: the
     units, the earlier people editions and the city's people roster; each current edition (a
     complete roster as of its date); the earlier families edition, the families, visits, cases
@@ -650,7 +651,7 @@ def write_rosters(out: Path, scale: float) -> Rosters:
         name = f"07{e.label}-people-{e.current}.csv"
         current = _gbk_csv(out / name, PEOPLE_HEADER, _people_rows(e.after))
         steps.append(LoadStep([current], e.current, complete_roster=True))
-    earlier_families, last = _families_cases(out, net, rng)
+    earlier_families, last = _families_cases(out, net, rng, identity)
     steps.append(LoadStep([earlier_families, *last], ARTICLE_DATE))
     return Rosters(steps, [*earlier, earlier_families])
 
@@ -682,7 +683,9 @@ def _people_rows(people: Iterable[Person]) -> list[list[Any]]:
     ]
 
 
-def _families_cases(out: Path, net: Network, rng: random.Random) -> tuple[Path, list[Path]]:
+def _families_cases(
+    out: Path, net: Network, rng: random.Random, identity: IdentityKey
+) -> tuple[Path, list[Path]]:
     """The earlier families roster (`FIRST_CLASSIFIED`) of the re-submitted communities, and
     the current families, visits, cases and steps."""
     families, visits = [], []
@@ -711,7 +714,9 @@ def _families_cases(out: Path, net: Network, rng: random.Random) -> tuple[Path, 
             )
             for k in range(visits_for.get(colour, 1)):
                 day = date(2025, 4, 20) - timedelta(days=k * 30 + rng.randint(0, 5))
-                visits.append([net.worker_at(gcode, day).key, fcode, day.isoformat(), "入户走访"])
+                visits.append(
+                    [net.worker_at(gcode, day).key(identity), fcode, day.isoformat(), "入户走访"]
+                )
     earlier_families = _reclassify(net, families, colours)
     cases, steps = [], []
     statuses = ["REPORTED", "ACCEPTED", "DISPATCHED", "HANDLING", "FED_BACK", "VERIFIED", "CLOSED"]
@@ -761,7 +766,7 @@ def _families_cases(out: Path, net: Network, rng: random.Random) -> tuple[Path, 
             "一对老夫妻因生活琐事产生矛盾，儿子通过社区联系淄川区婚姻登记处志愿者，马明等3名志愿者上门调解",
             "老夫妻打开心结，重归于好",
             REGISTRY,
-            "、".join(p.key for p in volunteers),
+            "、".join(p.key(identity) for p in volunteers),
             "",
             "",
             old_couple,
@@ -777,7 +782,7 @@ def _families_cases(out: Path, net: Network, rng: random.Random) -> tuple[Path, 
                 status,
                 f"2025-03-{2 + seq:02d}",
                 "马明" if seq == 4 else zichuan_worker.name,
-                volunteers[0].key if seq == 4 else zichuan_worker.key,
+                volunteers[0].key(identity) if seq == 4 else zichuan_worker.key(identity),
                 "上门调解" if seq == 4 else "",
             ]
         )
@@ -805,8 +810,8 @@ def _families_cases(out: Path, net: Network, rng: random.Random) -> tuple[Path, 
                 "",
                 "调解成功" if closed else "",
                 f"VEN-{township}-ZZ",
-                worker.key,
-                worker.key,
+                worker.key(identity),
+                worker.key(identity),
                 dept,
                 rng.choice(family_codes) if category == "MARRIAGE_FAMILY" else "",
             ]
@@ -830,7 +835,7 @@ def _families_cases(out: Path, net: Network, rng: random.Random) -> tuple[Path, 
                     st,
                     at.isoformat(),
                     actor.name,
-                    actor.key,
+                    actor.key(identity),
                     "",
                 ]
             )

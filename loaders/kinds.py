@@ -695,7 +695,7 @@ def _person_ref(c: RowContext, name: str, value: str) -> str | None:
     ref = value
     if not value.startswith("P-"):
         try:
-            ref = v.person_id(v.parse_id_number(value).number)
+            ref = c.registry.identity.person_id(v.parse_id_number(value).number)
         except v.InvalidValue as error:
             c.fail(name, value, error.code, error.zh, error.en)
             return None
@@ -860,14 +860,15 @@ def parse_person(c: RowContext) -> Record | None:
     if name is None:
         return None
     number = resident.number if resident else None
-    key = v.person_id(number, name, birth, community or "")
+    identity = c.registry.identity
+    key = identity.person_id(number, name, birth, community or "")
     props = {
         "name": name,
         "gender": gender,
         "ethnicity": c.text("ethnicity"),
         "birthDate": birth,
         "idNumber": number,
-        "idNumberHash": v.sha256_hex(number) if number else None,
+        "idNumberHash": identity.id_number_hash(number) if number else None,
         "phone": c.parse("phone", v.parse_phone),
         "politicalStatus": political,
         "partyMember": (political in v.PARTY_MEMBER_STATUSES) if political else None,

@@ -26,6 +26,7 @@ from typing import Any
 from neo4j import Driver, ManagedTransaction, Transaction, unit_of_work
 from neo4j.exceptions import DriverError, Neo4jError
 
+from core.identity import IdentityKey
 from core.validation import normalise_text
 from loaders import cypher, undo
 from loaders.errors import FileProblem, LoadFailed, LoadRefused, Problem
@@ -321,16 +322,21 @@ def load_files(
     paths: list[Path],
     options: LoadOptions | None = None,
     progress: Progress | None = None,
+    *,
+    identity: IdentityKey,
 ) -> LoadResult:
     """Validate every file, then (if all is well, or `skip_invalid`) write them, one
-    transaction per file. Raises `LoadRefused` with every problem when nothing was written."""
+    transaction per file. Raises `LoadRefused` with every problem when nothing was written.
+
+    `identity` is the deployment's key (`core.migrations.prepare_graph`) that people's keys
+    are derived with."""
     options = options or LoadOptions()
     aliases = load_aliases(options.aliases)
     units, problems = find_units(paths, options, aliases)
     if problems and not options.skip_invalid:
         raise LoadRefused(problems)
     needs_persons = any(KINDS[u.kind].needs_persons for u in units)
-    registry = Registry.from_graph(driver, database, needs_persons)
+    registry = Registry.from_graph(driver, database, needs_persons, identity)
     if _streams(units, options):
         streamed = _stream_unit(driver, database, units[0], registry, options, progress)
         if streamed is not None:

@@ -12,6 +12,7 @@ from typing import Any, LiteralString
 
 from neo4j import Driver, ManagedTransaction, Session
 
+from core.identity import IdentityKey
 from core.validation import normalise_name
 
 GET_AREAS: LiteralString = """
@@ -67,8 +68,9 @@ class Area:
 
 @dataclass
 class Registry:
-    """Known areas, grids, unit keys and (when needed) person ids."""
+    """Known areas, grids, unit keys and (when needed) person ids; the key people are known by."""
 
+    identity: IdentityKey
     areas: dict[str, Area] = field(default_factory=dict)
     grids: dict[str, tuple[str, str]] = field(default_factory=dict)  # code -> (name, community)
     units: dict[str, set[str]] = field(default_factory=dict)  # label -> keys
@@ -79,8 +81,10 @@ class Registry:
     """Answers of `find_area` / `find_grid`, forgotten whenever an area or grid is added."""
 
     @classmethod
-    def from_graph(cls, driver: Driver, database: str, with_persons: bool) -> Registry:
-        registry = cls(units={label: set() for label in UNIT_LABELS})
+    def from_graph(
+        cls, driver: Driver, database: str, with_persons: bool, identity: IdentityKey
+    ) -> Registry:
+        registry = cls(identity, units={label: set() for label in UNIT_LABELS})
 
         def read(tx: ManagedTransaction) -> None:
             for r in tx.run(GET_AREAS):

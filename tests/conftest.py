@@ -18,10 +18,12 @@ import pytest
 from neo4j import Driver
 from starlette.testclient import TestClient
 
+from commands.demo import WIPE
 from core.auth import AccessRole
 from core.database import create_sync_driver
+from core.identity import IdentityKey
 from core.local_neo4j import LocalNeo4j
-from core.migrations import apply_migrations
+from core.migrations import prepare_graph
 from core.settings import PROJECT_ROOT, Settings
 from core.tokens import create_token, delete_token
 
@@ -46,13 +48,6 @@ def make_jwt(role: str = "admin", area: str | None = None, name: str = "test adm
     if area:
         claims["area"] = area
     return jwt.encode(claims, TEST_JWT_SECRET, algorithm="HS256")
-
-
-WIPE_GRAPH = """
-MATCH (n)
-WHERE NOT n:Migration AND NOT n:ApiToken
-CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS
-"""
 
 
 def make_test_settings(**overrides: object) -> Settings:
@@ -91,14 +86,21 @@ def local_server(settings: Settings) -> LocalNeo4j | None:
 def driver(settings: Settings, local_server: LocalNeo4j | None) -> Iterator[Driver]:
     with create_sync_driver(settings) as driver:
         driver.verify_connectivity()
-        apply_migrations(driver, settings.neo4j_database)
+        prepare_graph(settings, driver)
         yield driver
 
 
+@pytest.fixture(scope="session")
+def identity(settings: Settings, driver: Driver) -> IdentityKey:
+    """The test instance's identity key (its key file lives beside the test Neo4j)."""
+    key, _ = prepare_graph(settings, driver)
+    return key
+
+
 def wipe_graph(driver: Driver, database: str) -> None:
-    """Delete every node but the migration records and API tokens (implicit transaction)."""
+    """Delete every node but migration records, API tokens and the identity key's check."""
     with driver.session(database=database) as session:
-        session.run(WIPE_GRAPH).consume()
+        session.run(WIPE).consume()
 
 
 @pytest.fixture

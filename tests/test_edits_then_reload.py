@@ -12,8 +12,8 @@ from pathlib import Path
 from neo4j import Driver
 from starlette.testclient import TestClient
 
+from core.identity import IdentityKey
 from core.settings import Settings
-from core.validation import person_id
 from loaders.pipeline import LoadOptions, load_files
 from tests.conftest import gql
 from tests.loaders.rosters import (
@@ -36,14 +36,18 @@ RETURN p.phone AS phone, p.rowHash AS hash
 
 
 def test_reload_restores_the_roster_after_an_api_edit(
-    tmp_path: Path, empty_graph: Driver, settings: Settings, client: TestClient
+    tmp_path: Path,
+    empty_graph: Driver,
+    settings: Settings,
+    client: TestClient,
+    identity: IdentityKey,
 ) -> None:
     db = settings.neo4j_database
     rows = people_rows()
     files = [*write_base(tmp_path), write_csv(tmp_path / "p.csv", [PEOPLE_HEADER, *rows], "gbk")]
     options = LoadOptions(as_of=date(2025, 1, 1), by="test")
-    load_files(empty_graph, db, files, options)
-    key = person_id(person_id_number(1))
+    load_files(empty_graph, db, files, options, identity=identity)
+    key = identity.person_id(person_id_number(1))
     roster_phone = empty_graph.execute_query(PHONE_AND_HASH, id=key, database_=db)[0][0]["phone"]
 
     body = gql(client, UPDATE_PHONE, {"id": key, "phone": "13800000001"})
@@ -51,7 +55,7 @@ def test_reload_restores_the_roster_after_an_api_edit(
     edited = empty_graph.execute_query(PHONE_AND_HASH, id=key, database_=db)[0][0]
     assert edited["phone"] == "13800000001" and edited["hash"] is None
 
-    again = load_files(empty_graph, db, files, options)
+    again = load_files(empty_graph, db, files, options, identity=identity)
     assert {r[0]: r[1:4] for r in again.counts.as_rows()}["Person"][1] == 1  # one updated
     restored = empty_graph.execute_query(PHONE_AND_HASH, id=key, database_=db)[0][0]
     assert restored["phone"] == roster_phone and restored["hash"] is not None

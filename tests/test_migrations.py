@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from neo4j import Driver
 
+from core.identity import IdentityKey
 from core.migrations import MIGRATIONS, apply_migrations
 from core.model import NATURAL_KEYS
 from core.settings import Settings
@@ -18,8 +19,10 @@ def test_every_migration_is_recorded(driver: Driver, settings: Settings) -> None
     assert all(r["at"] is not None for r in records)
 
 
-def test_applying_again_changes_nothing(driver: Driver, settings: Settings) -> None:
-    assert apply_migrations(driver, settings.neo4j_database) == []
+def test_applying_again_changes_nothing(
+    driver: Driver, settings: Settings, identity: IdentityKey
+) -> None:
+    assert apply_migrations(driver, settings.neo4j_database, identity) == []
 
 
 def test_every_natural_key_has_a_uniqueness_constraint(driver: Driver, settings: Settings) -> None:

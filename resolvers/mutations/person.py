@@ -15,6 +15,7 @@ from core import audit
 from core import validation as v
 from core.database import Database
 from core.errors import Conflict
+from core.identity import IdentityKey
 from core.model import Label
 from resolvers.mutations.common import Checks, Write, fetch_row, locate, plain, target, write_tx
 
@@ -68,7 +69,7 @@ class PersonFields:
     residence_code: str | None = None
 
 
-def _validated(fields: PersonFields, checks: Checks) -> dict[str, Any]:
+def _validated(fields: PersonFields, checks: Checks, identity: IdentityKey) -> dict[str, Any]:
     """The graph properties of the fields given, each validated; problems go to `checks`."""
     props: dict[str, Any] = {}
     if fields.name is not None:
@@ -79,7 +80,10 @@ def _validated(fields: PersonFields, checks: Checks) -> dict[str, Any]:
     resident = checks.parse("idNumber", v.parse_id_number, fields.id_number)
     gender = checks.parse("gender", v.parse_gender, fields.gender)
     if resident is not None:
-        props |= {"idNumber": resident.number, "idNumberHash": v.sha256_hex(resident.number)}
+        props |= {
+            "idNumber": resident.number,
+            "idNumberHash": identity.id_number_hash(resident.number),
+        }
         if gender is not None and gender != resident.gender:
             checks.fail(
                 "gender",
@@ -135,13 +139,15 @@ def _audited(props: dict[str, Any]) -> dict[str, Any]:
     return {k: val for k, val in props.items() if k != "idNumberHash"}
 
 
-async def create_person(db: Database, write: Write, fields: PersonFields) -> dict[str, Any]:
-    """Create a person; the new person's row."""
+async def create_person(
+    db: Database, write: Write, fields: PersonFields, identity: IdentityKey
+) -> dict[str, Any]:
+    """Create a person, keyed under the deployment's `identity` key; the new person's row."""
     write.require("createPerson")
     checks = Checks()
     if fields.name is None:
         checks.fail("name", "REQUIRED", "this field is required", "此项必填")
-    props = _validated(fields, checks)
+    props = _validated(fields, checks, identity)
     if write.scope is not None and fields.residence_code is None:
         checks.fail(
             "residenceCode",
@@ -150,7 +156,7 @@ async def create_person(db: Database, write: Write, fields: PersonFields) -> dic
             "限定地区的令牌须填写居住地",
         )
     checks.done()
-    key = v.person_id(
+    key = identity.person_id(
         props.get("idNumber"), props["name"], props.get("birthDate"), fields.residence_code or ""
     )
 
@@ -180,12 +186,12 @@ async def create_person(db: Database, write: Write, fields: PersonFields) -> dic
 
 
 async def update_person(
-    db: Database, write: Write, person_id: str, fields: PersonFields
+    db: Database, write: Write, person_id: str, fields: PersonFields, identity: IdentityKey
 ) -> dict[str, Any]:
     """Change the given fields of a person (its key stays); the person's row afterwards."""
     write.require("updatePerson")
     checks = Checks()
-    props = _validated(fields, checks)
+    props = _validated(fields, checks, identity)
     checks.done()
 
     async def work(tx: AsyncManagedTransaction) -> dict[str, Any]:

@@ -78,7 +78,9 @@ class PersonMutation:
         ],
     ) -> PersonResult:
         async def work() -> dict:
-            return await resolvers.create_person(info.context.db, write_of(info), _fields(input))
+            return await resolvers.create_person(
+                info.context.db, write_of(info), _fields(input), info.context.identity_key
+            )
 
         return await result_of(work, Person.from_row)
 
@@ -95,7 +97,7 @@ class PersonMutation:
         async def work() -> dict:
             key = key_of(id, "Person", "id")
             return await resolvers.update_person(
-                info.context.db, write_of(info), key, _fields(input)
+                info.context.db, write_of(info), key, _fields(input), info.context.identity_key
             )
 
         return await result_of(work, Person.from_row)

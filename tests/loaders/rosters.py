@@ -181,7 +181,7 @@ def write_base(folder: Path) -> list[Path]:
 
 DUMP_NODES = """
 MATCH (n)
-WHERE NOT n:Migration AND NOT n:Load AND NOT n:ApiToken
+WHERE NOT n:Migration AND NOT n:Load AND NOT n:ApiToken AND NOT n:KeyCheck
 RETURN labels(n) AS labels, properties(n) AS props
 """
 

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 import commands.demo
 from commands.demo import check_figures, check_history, run_demo
+from core.identity import IdentityKey
 from core.settings import Settings
 from loaders.demo import EDITIONS, FIRST_CLASSIFIED, expected_figures, write_rosters
 from loaders.demo_seed import UNFINISHED_DEMO
@@ -78,17 +79,20 @@ RETURN count(f) AS families,
 
 @pytest.fixture(scope="module")
 def demo(
-    driver: Driver, settings: Settings, tmp_path_factory: pytest.TempPathFactory
+    driver: Driver,
+    settings: Settings,
+    identity: IdentityKey,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[tuple[LoadResult, Path]]:
     """One demo at `SCALE` for the tests of this module (the graph is emptied before and after)."""
     wipe_graph(driver, settings.neo4j_database)
     out = tmp_path_factory.mktemp("demo")
-    yield run_demo(driver, settings.neo4j_database, SCALE, out), out
+    yield run_demo(driver, settings.neo4j_database, identity, SCALE, out), out
     wipe_graph(driver, settings.neo4j_database)
 
 
 def test_demo_honours_the_figures_in_proportion(
-    demo: tuple[LoadResult, Path], driver: Driver, settings: Settings
+    demo: tuple[LoadResult, Path], driver: Driver, settings: Settings, identity: IdentityKey
 ) -> None:
     db = settings.neo4j_database
     result, tmp_path = demo
@@ -113,7 +117,7 @@ def test_demo_honours_the_figures_in_proportion(
     assert result.counts.total("created") > 2000
 
     history = check_history(driver, db)
-    again = run_demo(driver, db, SCALE, tmp_path)
+    again = run_demo(driver, db, identity, SCALE, tmp_path)
     assert again.counts.total("created") == 0 and again.counts.total("updated") == 0
     assert again.counts.total("ended") == 0
     assert check_figures(driver, db) == (figures, named)
@@ -148,8 +152,9 @@ def test_demo_history_from_roster_editions(
     assert counts["families"] == history["reclassified"] == counts["dated"]
 
 
-def test_demo_rosters_are_deterministic(tmp_path: Path) -> None:
-    first, second = write_rosters(tmp_path / "1", SCALE), write_rosters(tmp_path / "2", SCALE)
+def test_demo_rosters_are_deterministic(tmp_path: Path, identity: IdentityKey) -> None:
+    first = write_rosters(tmp_path / "1", SCALE, identity)
+    second = write_rosters(tmp_path / "2", SCALE, identity)
     assert [f.name for f in first.files] == [f.name for f in second.files]
     assert [f.name for f in first.earlier] == [
         *(f"07{label}-people-{earlier}.csv" for label, earlier, _ in EDITIONS),
@@ -175,7 +180,11 @@ def test_expected_figures_at_scale_one() -> None:
 
 
 def test_an_interrupted_demo_is_finished_by_if_empty(
-    driver: Driver, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    driver: Driver,
+    settings: Settings,
+    identity: IdentityKey,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Ctrl-C during the first `make serve`: the next `demo --if-empty` finishes the demo
     instead of taking the half-loaded graph for the user's data."""
@@ -189,7 +198,7 @@ def test_an_interrupted_demo_is_finished_by_if_empty(
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        run_demo(driver, db, SCALE, tmp_path, interrupt)
+        run_demo(driver, db, identity, SCALE, tmp_path, interrupt)
     assert driver.execute_query(UNFINISHED_DEMO, database_=db)[0][0]["scale"] == SCALE
     assert check_figures(driver, db)[0] != expected_figures(SCALE)
 

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from neo4j import Driver
 
+from core.identity import IdentityKey, identity_key
 from core.settings import Settings
-from core.validation import appointment_id, person_id
+from core.validation import appointment_id
 from loaders import cypher
 from loaders.errors import LoadFailed
 from loaders.pipeline import LoadOptions, load_files
@@ -54,7 +55,9 @@ ORDER BY id, seq
 
 def _load(driver: Driver, settings: Settings, paths: list[Path], **options: object):
     values: dict[str, object] = {"as_of": date(2025, 1, 1), "by": "test", **options}
-    return load_files(driver, settings.neo4j_database, paths, LoadOptions(**values))  # type: ignore[arg-type]
+    options = LoadOptions(**values)  # type: ignore[arg-type]
+    identity = identity_key(settings, driver)
+    return load_files(driver, settings.neo4j_database, paths, options, identity=identity)
 
 
 def _people_file(folder: Path, rows: list[list[object]], name: str = "people.csv") -> Path:
@@ -67,13 +70,13 @@ def _new_person(n: int, name: str, grid: str, role: str, since: str) -> list[obj
 
 
 def test_unchanged_reload_writes_nothing_and_a_change_rewrites_one_row(
-    tmp_path: Path, empty_graph: Driver, settings: Settings
+    tmp_path: Path, empty_graph: Driver, settings: Settings, identity: IdentityKey
 ) -> None:
     db = settings.neo4j_database
     files = [*write_base(tmp_path), _people_file(tmp_path, people_rows())]
     _load(empty_graph, settings, files)
     hashes = dict(empty_graph.execute_query(ROW_HASHES, database_=db)[0])
-    assert person_id(person_id_number(1)) in hashes and f"{COMMUNITY}-001" in hashes
+    assert identity.person_id(person_id_number(1)) in hashes and f"{COMMUNITY}-001" in hashes
     before = dump_graph(empty_graph, settings)
 
     again = _load(empty_graph, settings, files)
@@ -90,7 +93,7 @@ def test_unchanged_reload_writes_nothing_and_a_change_rewrites_one_row(
     assert {r[0]: r[1:4] for r in changed.counts.as_rows()}["Person"] == (0, 1, 2)
     now = dict(empty_graph.execute_query(ROW_HASHES, database_=db)[0])
     differs = {key for key in now if now[key] != hashes.get(key)}
-    assert differs == {person_id(person_id_number(1))}
+    assert differs == {identity.person_id(person_id_number(1))}
     written = empty_graph.execute_query(WRITTEN_BY, load=changed.files[0].load_id, database_=db)
     assert written[0][0]["written"] == 1  # the person; her appointment was unchanged
 
@@ -134,12 +137,12 @@ def _without_loads(dump: tuple[list[str], list[str]]) -> list[str]:
 
 
 def test_failed_batched_load_is_rolled_back_exactly(
-    tmp_path: Path, empty_graph: Driver, settings: Settings
+    tmp_path: Path, empty_graph: Driver, settings: Settings, identity: IdentityKey
 ) -> None:
     db = settings.neo4j_database
     _load(empty_graph, settings, [*write_base(tmp_path), _people_file(tmp_path, people_rows())])
     grid = f"{COMMUNITY}-001"
-    blocked = person_id(person_id_number(5, date(1991, 2, 3)))
+    blocked = identity.person_id(person_id_number(5, date(1991, 2, 3)))
     clash = appointment_id(blocked, "GRID_HEAD", grid, date(2024, 12, 1))
     empty_graph.execute_query(
         "MATCH (g:Grid {code: $grid}) "
@@ -184,6 +187,7 @@ def test_interrupted_batched_load_is_rolled_back(
             [_people_file(tmp_path, rows)],
             LoadOptions(by="test", tx_rows=1, batch_rows=2),
             progress,
+            identity=identity_key(settings, empty_graph),
         )
     assert dump_graph(empty_graph, settings) == before
 

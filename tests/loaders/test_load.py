@@ -9,8 +9,8 @@ import pytest
 from neo4j import Driver
 from openpyxl import Workbook, load_workbook
 
+from core.identity import IdentityKey, identity_key
 from core.settings import Settings
-from core.validation import person_id
 from loaders import cypher
 from loaders.errors import LoadRefused
 from loaders.pipeline import LoadOptions, load_files
@@ -44,7 +44,8 @@ ORDER BY name
 def _load(driver: Driver, settings: Settings, paths: list[Path], **options: object):
     values: dict[str, object] = {"as_of": date(2025, 1, 1), "by": "test", **options}
     opts = LoadOptions(**values)  # type: ignore[arg-type]
-    return load_files(driver, settings.neo4j_database, paths, opts)
+    identity = identity_key(settings, driver)
+    return load_files(driver, settings.neo4j_database, paths, opts, identity=identity)
 
 
 def _graph(driver: Driver, settings: Settings) -> tuple[dict, list[dict]]:
@@ -60,7 +61,7 @@ def base(tmp_path: Path, empty_graph: Driver, settings: Settings) -> Path:
 
 
 def test_xlsx_gbk_and_bom_rosters_load_and_reload_unchanged(
-    tmp_path: Path, empty_graph: Driver, settings: Settings
+    tmp_path: Path, empty_graph: Driver, settings: Settings, identity: IdentityKey
 ) -> None:
     files = [
         *write_base(tmp_path),
@@ -75,7 +76,7 @@ def test_xlsx_gbk_and_bom_rosters_load_and_reload_unchanged(
     by_name = {p["name"]: p for p in people}
     assert set(by_name) == {"张秀英（示例）", "李红（示例）", "王芳（示例）"}
     zhang = by_name["张秀英（示例）"]
-    assert zhang["id"] == person_id(person_id_number(1))
+    assert zhang["id"] == identity.person_id(person_id_number(1))
     assert zhang["birthDate"].to_native() == date(1985, 3, 12)
     assert (zhang["political"], zhang["partyMember"]) == ("中共党员", True)
     assert (zhang["role"], zhang["grid"]) == ("GRID_HEAD", f"{COMMUNITY}-001")

@@ -16,6 +16,7 @@ from neo4j import Driver
 from typer.testing import CliRunner
 
 import commands.loads
+from core.identity import identity_key, key_file
 from core.settings import PROJECT_ROOT, Settings
 from loaders.pipeline import LoadOptions, load_files
 from main import _build_cli
@@ -49,6 +50,7 @@ from datetime import date
 from pathlib import Path
 
 from core.database import create_sync_driver
+from core.identity import identity_key
 from core.settings import Settings
 from loaders.pipeline import LoadOptions, load_files
 
@@ -61,13 +63,17 @@ def progress(description, done, total):
 settings = Settings(_env_file=None)
 options = LoadOptions(by="test", as_of=date(2025, 1, 1), tx_rows=1, batch_rows=2)
 with create_sync_driver(settings) as driver:
-    load_files(driver, settings.neo4j_database, [Path(sys.argv[1])], options, progress)
+    identity = identity_key(settings, driver)
+    load_files(
+        driver, settings.neo4j_database, [Path(sys.argv[1])], options, progress, identity=identity
+    )
 """
 
 
 def _load(driver: Driver, settings: Settings, paths: list[Path]):
     options = LoadOptions(as_of=date(2025, 1, 1), by="test")
-    return load_files(driver, settings.neo4j_database, paths, options)
+    identity = identity_key(settings, driver)
+    return load_files(driver, settings.neo4j_database, paths, options, identity=identity)
 
 
 def _state(driver: Driver, settings: Settings, load_id: str) -> dict:
@@ -118,6 +124,7 @@ def _crash_load(settings: Settings, path: Path) -> subprocess.CompletedProcess:
         "NEO4J_USERNAME": settings.neo4j_username,
         "NEO4J_PASSWORD": settings.neo4j_password.get_secret_value(),
         "NEO4J_DATABASE": settings.neo4j_database,
+        "GRIDGRAPH_IDENTITY_KEY_FILE": str(key_file(settings)),
     }
     return subprocess.run(
         [sys.executable, "-c", CRASHING_LOAD, str(path), str(CRASHED)],

@@ -12,8 +12,9 @@ from neo4j.exceptions import ConstraintError, TransientError
 from typer.testing import CliRunner
 
 import commands.load
+from core.identity import identity_key
 from core.settings import Settings
-from core.validation import appointment_id, person_id
+from core.validation import appointment_id
 from loaders import pipeline
 from loaders.errors import LoadRefused
 from main import _build_cli
@@ -46,7 +47,7 @@ def _block_the_last_appointment(driver: Driver, settings: Settings) -> None:
     """Give someone else the id of the appointment of `_more_people(9)`'s last person, so the
     server refuses the last batch (the id is constrained unique)."""
     grid = f"{COMMUNITY}-002"
-    last = person_id(person_id_number(18, date(1991, 2, 3)))
+    last = identity_key(settings, driver).person_id(person_id_number(18, date(1991, 2, 3)))
     driver.execute_query(
         "MATCH (g:Grid {code: $grid}) "
         "CREATE (:Person {id: 'P-blocker', name: '占位（示例）'})-[:SERVES_GRID {id: $id}]->(g)",

@@ -13,8 +13,8 @@ from neo4j import Driver
 from typer.testing import CliRunner
 
 import commands.load
+from core.identity import IdentityKey, identity_key
 from core.settings import Settings
-from core.validation import person_id
 from loaders import cypher
 from loaders.errors import LoadRefused
 from loaders.pipeline import LoadOptions, load_files
@@ -111,7 +111,9 @@ GRIDS_MERGED = ((0, 1, GRIDS[0].index("所属社区")),)
 
 def _load(driver: Driver, settings: Settings, paths: list[Path], **options: object):
     values: dict[str, object] = {"as_of": date(2025, 1, 1), "by": "test", **options}
-    return load_files(driver, settings.neo4j_database, paths, LoadOptions(**values))  # type: ignore[arg-type]
+    options = LoadOptions(**values)  # type: ignore[arg-type]
+    identity = identity_key(settings, driver)
+    return load_files(driver, settings.neo4j_database, paths, options, identity=identity)
 
 
 def _query(driver: Driver, settings: Settings, query: str) -> list[dict]:
@@ -161,7 +163,7 @@ def test_xlrd_reads_merged_cells_dates_numbers_and_errors(tmp_path: Path) -> Non
 
 
 def test_xls_rosters_load_and_reload_unchanged(
-    tmp_path: Path, empty_graph: Driver, settings: Settings
+    tmp_path: Path, empty_graph: Driver, settings: Settings, identity: IdentityKey
 ) -> None:
     people = write_xls(
         tmp_path / "people.xls", PEOPLE_HEADER, people_xls_rows(), "柳毅社区姊妹团花名册",
@@ -192,7 +194,7 @@ def test_xls_rosters_load_and_reload_unchanged(
         person["since"] = person["since"].to_native()
     assert people_rows == {
         "张秀英（示例）": {
-            "id": person_id(person_id_number(1)),
+            "id": identity.person_id(person_id_number(1)),
             "idNumber": person_id_number(1),
             "birthDate": date(1985, 3, 12),
             "phone": "13912345678",
@@ -202,7 +204,7 @@ def test_xls_rosters_load_and_reload_unchanged(
             "since": date(2024, 11, 1),
         },
         "李红（示例）": {
-            "id": person_id(LI_ID_NUMBER),
+            "id": identity.person_id(LI_ID_NUMBER),
             "idNumber": LI_ID_NUMBER,  # the trailing x upper case
             "birthDate": date(1990, 5, 2),  # from the ID number; the roster gives the month
             "phone": "13912345679",
@@ -212,7 +214,7 @@ def test_xls_rosters_load_and_reload_unchanged(
             "since": date(2024, 11, 1),
         },
         "王芳（示例）": {
-            "id": person_id(person_id_number(3, date(1990, 1, 1))),
+            "id": identity.person_id(person_id_number(3, date(1990, 1, 1))),
             "idNumber": person_id_number(3, date(1990, 1, 1)),
             "birthDate": date(1990, 1, 1),
             "phone": "0533-2345678",

@@ -6,7 +6,8 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from core.validation import make_id_number, person_id
+from core.identity import IdentityKey
+from core.validation import make_id_number
 from tests.mutations.conftest import LI, MA, ZHANGDIAN
 
 RESULT = """
@@ -27,7 +28,9 @@ AUDIT = """query($t: String) { auditLog(target: $t, first: 5) { totalCount
   nodes { action actor actorRole target before after } } }"""
 
 
-def test_create_and_update_a_person(run: Callable[..., dict], unchanged: Callable[[], Any]) -> None:
+def test_create_and_update_a_person(
+    run: Callable[..., dict], unchanged: Callable[[], Any], identity: IdentityKey
+) -> None:
     given = {
         "name": "孟 丹阳",
         "idNumber": ID_NUMBER.lower(),
@@ -36,7 +39,7 @@ def test_create_and_update_a_person(run: Callable[..., dict], unchanged: Callabl
         "residenceCode": "370303006001",
     }
     made = run(CREATE, {"i": given}, role="editor", area=ZHANGDIAN)["createPerson"]
-    key = person_id(ID_NUMBER)
+    key = identity.person_id(ID_NUMBER)
     assert made["__typename"] == "Person", made
     assert (made["personId"], made["name"], made["gender"]) == (key, "孟丹阳", "F")
     assert made["phone"] == "139****8000" and made["idNumber"].startswith("370303****")

@@ -70,7 +70,11 @@ class Settings(BaseSettings):
     jwt_role_claim: str = "role"
     """Claim holding the gridgraph role (viewer, caseworker, editor, admin)."""
     jwt_area_claim: str = "area"
-    """Claim holding the area code a token is limited to (absent: all areas)."""
+    """Claim holding the area a token is limited to: an area code, or `*` for the whole city."""
+    jwt_area_optional: bool = False
+    """Accept JWTs without the area claim as city-wide; by default they are refused."""
+    jwt_max_lifetime: int = Field(default=86400, gt=0)
+    """Longest a JWT may live, in seconds: `exp - iat` (or `exp - now` without `iat`)."""
 
     # Limits that keep the service up (docs/security.md).
     max_query_depth: int = 15

@@ -22,7 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from core.auth import DEVELOPMENT_VIEWER, Authenticator, Viewer, bearer_credential
 from core.database import Database
 from core.errors import DatabaseUnavailable, Unauthenticated
-from core.ratelimit import RateLimiter, retry_after_header
+from core.ratelimit import RateLimiter, client_key, retry_after_header
 from core.settings import Settings
 
 log = logging.getLogger("gridgraph.gate")
@@ -104,7 +104,7 @@ class GraphQLGate:
         )
 
     async def _authenticate(self, scope: Scope) -> tuple[Viewer | None, JSONResponse | None]:
-        failures = f"failures:{_client_address(scope)}"
+        failures = f"failures:{client_key(scope)}"
         wait = self.limiter.waiting(failures)
         if wait:
             return None, self._too_many(wait)
@@ -139,7 +139,7 @@ class GraphQLGate:
             return None, _error(500, INTERNAL_MESSAGE, "INTERNAL_SERVER_ERROR")
 
     def _rate_limit(self, scope: Scope, viewer: Viewer) -> JSONResponse | None:
-        key = viewer.actor if viewer is not DEVELOPMENT_VIEWER else _client_address(scope)
+        key = viewer.actor if viewer is not DEVELOPMENT_VIEWER else client_key(scope)
         wait = self.limiter.acquire(key)
         return self._too_many(wait) if wait else None
 
@@ -164,11 +164,6 @@ def _is_operation(scope: Scope) -> bool:
         query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
         return "query" in query
     return False
-
-
-def _client_address(scope: Scope) -> str:
-    client = scope.get("client")
-    return f"addr:{client[0]}" if client else "addr:-"
 
 
 def _authorization(scope: Scope) -> str | None:

@@ -1,7 +1,7 @@
 """gridgraph: the ASGI application factory and the command line.
 
-uvicorn --factory main:create_app      # the service
-gridgraph --help                        # the CLI (also: python main.py --help)
+uvicorn --factory --no-proxy-headers main:create_app    # the service (`gridgraph serve`)
+gridgraph --help                                        # the CLI (also: python main.py --help)
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from core.gate import GraphQLGate
 from core.identity import IdentityKey, IdentityKeyError
 from core.migrations import prepare_graph
 from core.observability import AccessLogMiddleware, configure_logging, request_id_var
+from core.proxy import ProxyHeadersMiddleware
 from core.settings import Settings
 
 log = logging.getLogger("gridgraph.app")
@@ -150,7 +151,22 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.settings = settings
     app.add_middleware(AccessLogMiddleware)
+    # Outermost: the access log, the limits and the app all see the client it resolves.
+    app.add_middleware(ProxyHeadersMiddleware, trusted=settings.trusted_proxies)
     return app
+
+
+def uvicorn_options(settings: Settings) -> dict[str, Any]:
+    """The uvicorn settings `gridgraph serve` runs the app with (tests serve it with the same)."""
+    return {
+        "host": settings.host,
+        "port": settings.port,
+        "access_log": False,  # core.observability logs each request
+        "log_level": settings.log_level,
+        # uvicorn would believe X-Forwarded-For from 127.0.0.1 (FORWARDED_ALLOW_IPS); the app
+        # believes it from GRIDGRAPH_TRUSTED_PROXIES only (core/proxy.py).
+        "proxy_headers": False,
+    }
 
 
 def _build_cli() -> typer.Typer:
@@ -190,12 +206,9 @@ def _build_cli() -> typer.Typer:
         uvicorn.run(
             "main:create_app",
             factory=True,
-            host=settings.host,
-            port=settings.port,
             workers=workers or settings.workers,
             reload=reload,
-            access_log=False,
-            log_level=settings.log_level,
+            **uvicorn_options(settings),
         )
 
     return app

@@ -301,9 +301,12 @@ def _settings(timeout: float) -> Settings:
 
 def _token(settings: Settings, role: str, area: str | None) -> str:
     assert settings.jwt_secret is not None
-    claims: dict[str, Any] = {"sub": f"bench-{role}", "role": role, "exp": int(time.time()) + 3600}
-    if area:
-        claims["area"] = area
+    claims: dict[str, Any] = {
+        "sub": f"bench-{role}",
+        "role": role,
+        "area": area or "*",  # "*": the whole city
+        "exp": int(time.time()) + 3600,
+    }
     return jwt.encode(claims, settings.jwt_secret.get_secret_value(), algorithm="HS256")
 
 

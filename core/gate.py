@@ -22,7 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from core.auth import DEVELOPMENT_VIEWER, Authenticator, Viewer, bearer_credential
 from core.database import Database
 from core.errors import DatabaseUnavailable, Unauthenticated
-from core.ratelimit import RateLimiter, retry_after_header
+from core.ratelimit import RateLimiter, client_key, retry_after_header
 from core.settings import Settings
 
 log = logging.getLogger("gridgraph.gate")
@@ -67,7 +67,7 @@ class GraphQLGate:
         response = self._check_length(headers)
         viewer: Viewer | None = None
         if response is None:
-            viewer, response = await self._authenticate(scope, headers)
+            viewer, response = await self._authenticate(scope)
         if response is None and viewer is not None:
             response = self._rate_limit(scope, viewer)
         body = b""
@@ -103,15 +103,13 @@ class GraphQLGate:
             limit=limit,
         )
 
-    async def _authenticate(
-        self, scope: Scope, headers: dict[str, str]
-    ) -> tuple[Viewer | None, JSONResponse | None]:
-        address = _client_address(scope)
-        wait = self.limiter.waiting(f"failures:{address}")
+    async def _authenticate(self, scope: Scope) -> tuple[Viewer | None, JSONResponse | None]:
+        failures = f"failures:{client_key(scope)}"
+        wait = self.limiter.waiting(failures)
         if wait:
             return None, self._too_many(wait)
         try:
-            credential = bearer_credential(headers.get("authorization"))
+            credential = bearer_credential(_authorization(scope))
             if credential is None:
                 if self.settings.dev_mode:
                     return DEVELOPMENT_VIEWER, None
@@ -119,16 +117,19 @@ class GraphQLGate:
             db = Database(scope["app"].state.driver, self.settings)
             return await self.authenticator.authenticate(credential, db), None
         except Unauthenticated as error:
-            self.limiter.acquire(f"failures:{address}")
-            challenge = 'Bearer realm="gridgraph"'
-            if error.details.get("reason") != "MISSING":
+            self.limiter.acquire(failures)
+            reason = error.details.get("reason")
+            status, challenge = 401, 'Bearer realm="gridgraph"'
+            if reason == "DUPLICATE_HEADER":
+                status, challenge = 400, challenge + ', error="invalid_request"'
+            elif reason != "MISSING":
                 challenge += ', error="invalid_token"'
             return None, _error(
-                401,
+                status,
                 error.message,
                 error.code,
                 headers={"WWW-Authenticate": challenge},
-                reason=error.details.get("reason"),
+                reason=reason,
             )
         except DatabaseUnavailable as error:
             log.warning("token look-up failed: %s", error.__cause__ or error)
@@ -138,7 +139,7 @@ class GraphQLGate:
             return None, _error(500, INTERNAL_MESSAGE, "INTERNAL_SERVER_ERROR")
 
     def _rate_limit(self, scope: Scope, viewer: Viewer) -> JSONResponse | None:
-        key = viewer.actor if viewer is not DEVELOPMENT_VIEWER else _client_address(scope)
+        key = viewer.actor if viewer is not DEVELOPMENT_VIEWER else client_key(scope)
         wait = self.limiter.acquire(key)
         return self._too_many(wait) if wait else None
 
@@ -165,9 +166,18 @@ def _is_operation(scope: Scope) -> bool:
     return False
 
 
-def _client_address(scope: Scope) -> str:
-    client = scope.get("client")
-    return f"addr:{client[0]}" if client else "addr:-"
+def _authorization(scope: Scope) -> str | None:
+    """The one Authorization header of a request (None: none).
+
+    Two of them are refused rather than letting one win: a proxy, the server and the app may
+    each pick a different one (Starlette's `headers.get` takes the first, a dict the last).
+    """
+    values = [v for k, v in scope["headers"] if k.lower() == b"authorization"]
+    if len(values) > 1:
+        raise Unauthenticated(
+            "Send one Authorization header, not several.", reason="DUPLICATE_HEADER"
+        )
+    return values[0].decode("latin-1") if values else None
 
 
 async def _read_body(receive: Receive, limit: int) -> bytes:

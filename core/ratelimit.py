@@ -8,10 +8,14 @@ next step if it ever runs many.
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
+
+from core.proxy import parse_address
 
 
 @dataclass
@@ -70,6 +74,25 @@ class RateLimiter:
             for key, bucket in self._buckets.items()
             if bucket.tokens + (now - bucket.updated) * self.rate < self.burst
         }
+
+
+def client_key(scope: dict[str, Any]) -> str:
+    """The bucket of a request's client address (`scope["client"]`, the real client once
+    `core.proxy` has read a trusted proxy's headers).
+
+    An IPv4 address is its own bucket; an IPv6 address counts by its /64, the block a single
+    site or host is usually given, so that rotating through it earns no new tries (an
+    IPv4-mapped IPv6 address counts as IPv4). Anything that is not an address (a Unix socket,
+    a test client) is keyed as it is.
+    """
+    client = scope.get("client")
+    host = str(client[0]) if client else ""
+    address = parse_address(host)
+    if address is None:
+        return f"addr:{host or '-'}"
+    if isinstance(address, ipaddress.IPv6Address):
+        return f"addr:{ipaddress.IPv6Network((address, 64), strict=False)}"
+    return f"addr:{address}"
 
 
 def retry_after_header(wait: float) -> str:

@@ -7,10 +7,11 @@ Neo4j's own variable names are used for the connection (`NEO4J_URI`, `NEO4J_USER
 
 from __future__ import annotations
 
+from ipaddress import ip_network
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -70,7 +71,13 @@ class Settings(BaseSettings):
     jwt_role_claim: str = "role"
     """Claim holding the gridgraph role (viewer, caseworker, editor, admin)."""
     jwt_area_claim: str = "area"
-    """Claim holding the area code a token is limited to (absent: all areas)."""
+    """Claim holding the area a token is limited to: an area code, or `*` for the whole city."""
+    jwt_area_optional: bool = False
+    """Accept JWTs without the area claim as city-wide; by default they are refused."""
+    jwt_max_lifetime: int = Field(default=86400, gt=0)
+    """Longest a JWT may live, in seconds: `exp - iat` (or `exp - now` without `iat`)."""
+    trusted_proxies: list[str] = []
+    """Reverse proxies whose `X-Forwarded-For`/`-Proto` are believed: IPs or CIDRs, JSON list."""
 
     # The identity key (docs/security.md, "Identity key"): person keys are HMACs under it.
     identity_key: SecretStr | None = None
@@ -109,6 +116,16 @@ class Settings(BaseSettings):
     neo4j_heap: str = "1g"
     neo4j_pagecache: str = "512m"
     neo4j_start_timeout: float = 120.0
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, entries: list[str]) -> list[str]:
+        for entry in entries:
+            try:
+                ip_network(entry.strip(), strict=False)
+            except ValueError as error:
+                raise ValueError(f"{entry!r} is not an IP address or network") from error
+        return [entry.strip() for entry in entries]
 
     @property
     def uses_local_neo4j(self) -> bool:

@@ -5,6 +5,10 @@ keeps only its SHA-256 as `(:ApiToken {hash})`. A fast hash is right here, unlik
 the secret has 256 bits of entropy, so nobody can guess it from the hash however fast they
 hash, and an unsalted digest lets the service find a token by an indexed, unique property in one
 look-up. The `gg_` prefix lets secret scanners and people recognise a leaked token.
+
+A token's `areaCode` is null (the whole city) or an area code; anything else that a graph may
+hold there (an empty string, say) is refused when the token is presented, never taken for the
+whole city.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from typing import Any, LiteralString
 
 from neo4j import Driver
 
-from core.auth import AccessRole, Viewer
+from core.auth import AccessRole, Viewer, area_scope, is_area_code
 from core.database import Database
 
 TOKEN_PREFIX = "gg_"
@@ -106,11 +110,13 @@ class TokenRecord:
 
     @property
     def status(self) -> str:
-        """`active`, `revoked` or `expired`."""
+        """`active`, `revoked`, `expired` or `malformed area` (refused: see `check_token`)."""
         if self.revoked_at is not None:
             return "revoked"
         if self.expires_at is not None and self.expires_at <= datetime.now(UTC):
             return "expired"
+        if self.area_code is not None and not is_area_code(self.area_code):
+            return "malformed area"
         return "active"
 
 
@@ -139,6 +145,17 @@ def looks_like_api_token(value: str) -> bool:
     return value.startswith(TOKEN_PREFIX)
 
 
+def stored_area(area: str | None) -> str | None:
+    """What `areaCode` holds for a token limited to `area`: null for None or `*` (the whole
+    city), else the area code. Raises `ValueError` for anything else (`""` included)."""
+    if area is None:
+        return None
+    try:
+        return area_scope(area)
+    except ValueError as error:
+        raise ValueError(f"a token's area {error}, not {area!r}") from error
+
+
 def create_token(
     driver: Driver,
     database: str,
@@ -152,9 +169,11 @@ def create_token(
 ) -> IssuedToken:
     """Create a token; return its secret (shown once) and record.
 
+    `area_code`: None or `*` for the whole city, else an area code (`ValueError` otherwise).
     `secret` and `token_id` are for test set-ups that need a stable token; the CLI never passes
     them.
     """
+    area_code = stored_area(area_code)
     if not name.strip():
         raise ValueError("a token needs a name that says who or what uses it")
     if expires_days is not None and expires_days <= 0:
@@ -213,6 +232,12 @@ async def check_token(db: Database, secret: str) -> TokenCheck:
         return TokenCheck(None, f"The token '{row['name']}' has been revoked.")
     if row["expired"]:
         return TokenCheck(None, f"The token '{row['name']}' has expired.")
+    if row["areaCode"] is not None and not is_area_code(row["areaCode"]):
+        return TokenCheck(
+            None,
+            f"The token '{row['name']}' has a malformed area and is refused; ask an "
+            "administrator for a new one.",
+        )
     return TokenCheck(
         Viewer(
             name=row["name"],
@@ -252,7 +277,7 @@ def ensure_token(
         id=token_id,
         name=name,
         role=AccessRole(role).value,
-        area_code=area_code,
+        area_code=stored_area(area_code),
         hash=hash_token(secret),
         database_=database,
     )

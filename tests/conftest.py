@@ -34,19 +34,21 @@ TEST_JWT_SECRET = secrets.token_urlsafe(48)
 
 
 def make_jwt(role: str = "admin", area: str | None = None, name: str = "test admin") -> str:
-    """A JWT the test apps accept: `role`, optionally limited to `area`, valid for a day.
+    """A JWT the test apps accept: `role`, limited to `area` (None: `*`, the whole city), valid
+    for a day (the longest JWT lifetime the service accepts by default).
 
     The default `client` sends one for an admin, so its authentication needs no graph state
     (tests may wipe the graph or stop Neo4j).
     """
+    now = int(time.time())
     claims: dict[str, object] = {
         "sub": name.replace(" ", "-"),
         "name": name,
         "role": role,
-        "exp": int(time.time()) + 86400,
+        "area": area or "*",
+        "iat": now,
+        "exp": now + 86400,
     }
-    if area:
-        claims["area"] = area
     return jwt.encode(claims, TEST_JWT_SECRET, algorithm="HS256")
 
 

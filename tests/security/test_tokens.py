@@ -97,19 +97,115 @@ def test_token_create_prints_the_secret_once_and_stores_only_its_hash(
     assert secret not in listing.stdout and props["hash"] not in listing.stdout
 
 
-def test_token_create_with_area_and_expiry(cli: Callable, driver: Driver) -> None:
+TEST_AREA = "979801"
+
+MERGE_TEST_AREA = """
+MERGE (a:Area {code: $code})
+ON CREATE SET a.name = 'token test area', a.level = 'DISTRICT', a.tokenTest = true
+"""
+
+DELETE_TEST_AREA = """
+MATCH (a:Area {code: $code, tokenTest: true})
+DETACH DELETE a
+"""
+
+
+@pytest.fixture
+def test_area(driver: Driver, settings: Settings) -> Iterator[str]:
+    """An area that exists in the graph for the test (removed after, if the test made it)."""
+    driver.execute_query(MERGE_TEST_AREA, code=TEST_AREA, database_=settings.neo4j_database)
+    yield TEST_AREA
+    driver.execute_query(DELETE_TEST_AREA, code=TEST_AREA, database_=settings.neo4j_database)
+
+
+def test_token_create_with_area_and_expiry(cli: Callable, driver: Driver, test_area: str) -> None:
     result = cli(
         "token", "create", "--role", "caseworker", "--name", "cli test area",
-        "--area", "370303999", "--expires", "7",
+        "--area", test_area, "--expires", "7",
     )  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert "no area with code 370303999" in result.stderr
+    assert f"(caseworker, area {test_area}, expires" in result.stderr
     record = next(t for t in list_tokens(driver, "neo4j") if t.name == "cli test area")
-    assert record.area_code == "370303999"
+    assert record.area_code == test_area
     assert record.expires_at is not None
     days = (record.expires_at - record.created_at).total_seconds() / 86400
     assert days == pytest.approx(7, abs=0.01)
     assert record.status == "active"
+
+
+@pytest.mark.parametrize(
+    "area",
+    ["", " ", "3703", "3703031", "370303 ", "37030a", "３７０３０３", "**", "all", "370303,370302"],
+)
+def test_token_create_refuses_an_empty_or_malformed_area(
+    cli: Callable, driver: Driver, area: str
+) -> None:
+    result = cli(
+        "token", "create", "--role", "viewer", "--name", "cli test bad area", "--area", area
+    )
+    assert result.exit_code == 2, result.output
+    assert "error: --area must be '*' (the whole city) or an area code" in result.stderr
+    assert "all areas" not in result.output
+    assert result.stdout == ""  # no secret
+    assert not [t for t in list_tokens(driver, "neo4j") if t.name == "cli test bad area"]
+
+
+def test_token_create_refuses_an_area_that_is_not_in_the_graph(
+    cli: Callable, driver: Driver
+) -> None:
+    result = cli(
+        "token", "create", "--role", "viewer", "--name", "cli test nowhere", "--area", "979899"
+    )
+    assert result.exit_code == 2, result.output
+    assert "error: no area with code 979899 in the graph" in result.stderr
+    assert result.stdout == ""
+    assert not [t for t in list_tokens(driver, "neo4j") if t.name == "cli test nowhere"]
+
+
+@pytest.mark.parametrize("args", [[], ["--area", "*"]], ids=["no-area", "star"])
+def test_all_areas_is_what_the_token_sees(cli: Callable, driver: Driver, args: list[str]) -> None:
+    result = cli("token", "create", "--role", "viewer", "--name", "cli test city", *args)
+    assert result.exit_code == 0, result.output
+    assert "(viewer, all areas)" in result.stderr
+    secret = result.stdout.strip().splitlines()[-1]
+    record = next(t for t in list_tokens(driver, "neo4j") if t.name == "cli test city")
+    assert record.area_code is None
+    with _app_client() as client:
+        body = gql(client, VIEWER_QUERY, **bearer(secret))
+    assert body["data"]["viewer"]["areaCode"] is None
+
+
+def test_create_token_itself_refuses_a_malformed_area(settings: Settings, driver: Driver) -> None:
+    for area in ("", "0", "37030"):
+        with pytest.raises(ValueError, match="area"):
+            create_token(
+                driver,
+                settings.neo4j_database,
+                name="test x",
+                role=AccessRole.VIEWER,
+                area_code=area,
+            )
+
+
+@pytest.mark.parametrize("stored", ["", " ", "*", "3703", "not a code"])
+def test_a_token_stored_with_a_malformed_area_is_refused_never_city_wide(
+    tokens: Callable, driver: Driver, stored: str
+) -> None:
+    issued = tokens("admin", name="test bad stored area")
+    driver.execute_query(
+        "MATCH (t:ApiToken {id: $id}) SET t.areaCode = $area",
+        id=issued.record.id,
+        area=stored,
+        database_="neo4j",
+    )
+    with _app_client() as client:
+        response = client.post(
+            "/graphql", json={"query": VIEWER_QUERY}, headers=bearer(issued.secret)
+        )
+    assert response.status_code == 401, response.text
+    assert "'test bad stored area' has a malformed area" in response.json()["errors"][0]["message"]
+    record = next(t for t in list_tokens(driver, "neo4j") if t.id == issued.record.id)
+    assert record.status == "malformed area"
 
 
 def test_token_create_refuses_bad_input(cli: Callable) -> None:

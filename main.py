@@ -13,15 +13,30 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import typer
+from cross_web import HTTPException  # what Strawberry's views raise
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLRequestData
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.types import ExecutionResult
 
 from core.database import Database, create_async_driver, create_sync_driver, ping
 from core.errors import DatabaseUnavailable
-from core.gate import GraphQLGate
+from core.gate import INTERNAL_MESSAGE, GraphQLGate
+from core.http import (
+    GRAPHQL_RESPONSE,
+    JSON,
+    MediaTypes,
+    RequestError,
+    check_content_type,
+    media_type_of,
+    parameters_from_body,
+    parameters_from_query,
+)
 from core.identity import IdentityKey, IdentityKeyError
 from core.migrations import prepare_graph
 from core.observability import AccessLogMiddleware, configure_logging, request_id_var
@@ -32,13 +47,81 @@ log = logging.getLogger("gridgraph.app")
 
 
 class GridgraphGraphQL(GraphQL):
-    """Strawberry's ASGI app with gridgraph's per-request context."""
+    """Strawberry's ASGI app with gridgraph's per-request context, reading requests and
+    answering them as core/http.py describes: every refusal is JSON with a code, request
+    errors carry no `data`, and their status follows the negotiated media type."""
 
     def __init__(self, settings: Settings, **kwargs: Any) -> None:
         from schema import schema
 
         super().__init__(schema, **kwargs)
         self.settings = settings
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        try:
+            response = await self.run(Request(scope, receive))
+        except RequestError as error:
+            response = _refusal(error)
+        except HTTPException as error:  # Strawberry's own: another HTTP method
+            headers = {"Allow": "GET, POST"} if error.status_code == 405 else None
+            code = {405: "METHOD_NOT_ALLOWED", 404: "NOT_FOUND"}.get(error.status_code)
+            response = _refusal(
+                RequestError(error.status_code, error.reason, code or "BAD_REQUEST", headers)
+            )
+        except Exception:
+            log.exception("the GraphQL view failed")
+            response = _refusal(RequestError(500, INTERNAL_MESSAGE, "INTERNAL_SERVER_ERROR"))
+        await response(scope, receive, send)
+
+    async def parse_http_body(self, request: Any) -> GraphQLRequestData:
+        """The request's parameters, its body decoded once (core.http.loads) and checked."""
+        if request.method == "GET":
+            return GraphQLRequestData(**parameters_from_query(request.query_params))
+        check_content_type(request.content_type)
+        return GraphQLRequestData(**parameters_from_body(await request.get_body()))
+
+    async def execute_single(self, *args: Any, **kwargs: Any) -> ExecutionResult:
+        """Strawberry's refusals of an operation, as coded request errors."""
+        try:
+            return await super().execute_single(*args, **kwargs)
+        except HTTPException as error:
+            cause = error.__cause__
+            if isinstance(cause, InvalidOperationTypeError):
+                raise RequestError(
+                    405,
+                    "Mutations cannot be sent with GET; send them with POST.",
+                    "METHOD_NOT_ALLOWED",
+                    {"Allow": "POST"},
+                ) from error
+            if isinstance(cause, CannotGetOperationTypeError):
+                raise RequestError(400, error.reason, "OPERATION_RESOLUTION_FAILURE") from error
+            raise RequestError(error.status_code, error.reason) from error
+
+    async def get_sub_response(self, request: Request) -> Response:
+        response = await super().get_sub_response(request)
+        response.media_type = media_type_of(request.scope)  # read by create_response
+        return response
+
+    async def process_result(self, request: Request, result: ExecutionResult) -> Any:
+        """A request error (nothing was executed) has no `data` (GraphQL over HTTP)."""
+        response = await super().process_result(request, result)
+        if _is_request_error(result):
+            response.pop("data", None)
+        return response
+
+    def create_response(self, response_data: Any, sub_response: Response) -> Response:
+        response = super().create_response(response_data, sub_response)
+        if (
+            sub_response.media_type == GRAPHQL_RESPONSE
+            and isinstance(response_data, dict)
+            and "data" not in response_data
+        ):
+            codes = {(e.get("extensions") or {}).get("code") for e in response_data["errors"]}
+            response.status_code = 500 if "INTERNAL_SERVER_ERROR" in codes else 400
+        return response
 
     async def render_graphql_ide(self, request: Request) -> Response:
         """GraphiQL, its scripts served by the service when fetched (see core/graphiql.py)."""
@@ -63,6 +146,19 @@ class GridgraphGraphQL(GraphQL):
             viewer=viewer,
             identity=request.app.state.identity,
         )
+
+
+def _is_request_error(result: ExecutionResult) -> bool:
+    """Whether `result` failed before execution: no data, and no error at a field's path."""
+    return (
+        result.data is None
+        and bool(result.errors)
+        and all(error.path is None for error in result.errors or ())
+    )
+
+
+def _refusal(error: RequestError) -> Response:
+    return Response(error.body(), error.status, error.headers, media_type=JSON)
 
 
 PREPARE_RETRY_SECONDS = 5.0
@@ -138,12 +234,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
     routes = [
         Route("/healthz", healthz),
         Route("/readyz", readyz),
-        # A Route, not a Mount: POST /graphql must answer, not redirect to /graphql/.
-        Route(
-            "/graphql",
-            GraphQLGate(GridgraphGraphQL(settings), settings),
-            methods=["GET", "POST", "OPTIONS"],
-        ),
+        # A Route, not a Mount: POST /graphql must answer, not redirect to /graphql/. Every
+        # method reaches the view, whose 405 is JSON like its other refusals.
+        Route("/graphql", MediaTypes(GraphQLGate(GridgraphGraphQL(settings), settings))),
     ]
     from core import browser_guide, graphiql
 

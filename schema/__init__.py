@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
+from strawberry.types import ExecutionResult
 
 from core.errors import AppError
 from schema.activity import ActivityQuery
@@ -15,7 +17,7 @@ from schema.brand import BrandQuery
 from schema.case import CaseQuery
 from schema.council import CouncilQuery
 from schema.department import DepartmentQuery
-from schema.errors import InputErrorCodes, is_input_error
+from schema.errors import ErrorCodes, is_input_error
 from schema.family import FamilyQuery
 from schema.federation import FederationQuery
 from schema.grid import GridQuery
@@ -70,7 +72,31 @@ def _is_unexpected(error: GraphQLError) -> bool:
     return not isinstance(original, AppError)
 
 
+MASKED_MESSAGE = "Internal server error; quote the request id when reporting it."
+
+
+def _masked(error: GraphQLError) -> GraphQLError:
+    return GraphQLError(
+        MASKED_MESSAGE,
+        error.nodes,
+        path=error.path,
+        extensions={"code": "INTERNAL_SERVER_ERROR"},
+    )
+
+
 class GridgraphSchema(strawberry.Schema):
+    async def execute(self, *args: Any, **kwargs: Any) -> ExecutionResult:
+        """Strawberry's execution, and a last guard: an error still without a code escaped the
+        extensions (Strawberry catches an exception raised while preparing the operation and
+        answers with its message); it was logged by `process_errors`, and is masked here."""
+        result = await super().execute(*args, **kwargs)
+        if result.errors:
+            result.errors = [
+                error if "code" in (error.extensions or {}) else _masked(error)
+                for error in result.errors
+            ]
+        return result
+
     def process_errors(self, errors, execution_context=None) -> None:  # type: ignore[no-untyped-def]
         for error in errors:
             if _is_unexpected(error):
@@ -86,12 +112,12 @@ schema = GridgraphSchema(
     query=Query,
     mutation=Mutation,
     extensions=[
+        ErrorCodes,  # first, so that it sees every error last (extensions exit in reverse)
         lambda: MaskErrors(
             should_mask_error=_is_unexpected,
-            error_message="Internal server error; quote the request id when reporting it.",
+            error_message=MASKED_MESSAGE,
         ),
         *LIMIT_EXTENSIONS,
         RoundTripTrace,
-        InputErrorCodes,
     ],
 )

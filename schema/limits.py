@@ -106,7 +106,8 @@ def estimate_cost(
             else:
                 return value if isinstance(value, int) and value >= 0 else default_page_size
         if isinstance(node, IntValueNode):
-            return max(0, int(node.value))
+            # Validation refuses a literal beyond 32 bits; int() of a huge one would raise.
+            return max(0, int(node.value)) if len(node.value) <= 11 else 2**31
         return default_page_size
 
     def walk(

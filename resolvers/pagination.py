@@ -2,7 +2,9 @@
 
 A cursor is base64url of the JSON `[list kind, sort key]` of the last row seen; the next page
 is the rows whose sort key is greater (or smaller, for lists sorted newest first). Cursors
-therefore stay valid when rows are added before them, unlike offsets.
+therefore stay valid when rows are added before them, unlike offsets. A cursor is checked
+strictly against the list it is used with (`decode_cursor`), so a forged one is BAD_USER_INPUT
+and never reaches Cypher with a key of another type.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any, LiteralString
 
 from core.database import Database
 from core.errors import BadUserInput
+from core.http import loads
 from core.model import Label
 from resolvers.rows import ROW, Row, native
 from resolvers.scope import also_in_scope, in_area, in_scope, root_of
@@ -23,26 +26,65 @@ MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
 
 
+KEY_PARTS: dict[str, int] = {
+    **dict.fromkeys(
+        (
+            "Area",
+            "ClassificationScheme",
+            "Council",
+            "Department",
+            "Family",
+            "Federation",
+            "Grid",
+            "Project",
+            "ServiceBrand",
+            "SistersGroup",
+            "Venue",
+        ),
+        1,
+    ),
+    **dict.fromkeys(("Activity", "AuditEntry", "Case", "DualRoleMember", "Person"), 2),
+}
+"""The sort key of each list kind: 1, a string (`n.code`); 2, a pair of strings (`[n.name,
+n.id]`, `[toString(n.date), n.code]`). A cursor's key must have its list's shape."""
+
+MAX_CURSOR_LENGTH = 1000
+"""Longer than any cursor this API hands out (a kind and at most two names, ids or dates)."""
+
+
 def encode_cursor(kind: str, key: Any) -> str:
     """The opaque cursor of a row with sort key `key` in a list of `kind`."""
     raw = json.dumps([kind, key], ensure_ascii=False, separators=(",", ":"))
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
+def _is_key(kind: str, key: Any) -> bool:
+    parts = KEY_PARTS[kind]
+    if parts == 1:
+        return isinstance(key, str)
+    return isinstance(key, list) and len(key) == parts and all(isinstance(k, str) for k in key)
+
+
 def decode_cursor(kind: str, cursor: str) -> Any:
-    """The sort key inside `cursor`; BAD_USER_INPUT when it is not a cursor of this list."""
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        cursor_kind, key = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
-    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError) as error:
-        raise BadUserInput("`after` is not a cursor returned by this API.", argument="after") from (
-            error
-        )
-    if cursor_kind != kind:
+    """The sort key inside `cursor`; BAD_USER_INPUT unless it is a cursor of this list: strict
+    base64url of the JSON `[kind, key]`, `key` of the shape `KEY_PARTS` gives the list."""
+    decoded: Any = None
+    if len(cursor) <= MAX_CURSOR_LENGTH:
+        try:
+            padded = cursor + "=" * (-len(cursor) % 4)
+            decoded = loads(base64.b64decode(padded, altchars=b"-_", validate=True))
+        except (binascii.Error, ValueError):
+            decoded = None
+    if not (isinstance(decoded, list) and len(decoded) == 2 and isinstance(decoded[0], str)):
+        raise BadUserInput("`after` is not a cursor returned by this API.", argument="after")
+    cursor_kind, key = decoded
+    if cursor_kind != kind and cursor_kind in KEY_PARTS:
         raise BadUserInput(
             f"`after` is a cursor of another list ({cursor_kind}, expected {kind}).",
             argument="after",
         )
+    if cursor_kind != kind or not _is_key(kind, key):
+        raise BadUserInput(f"`after` is not a cursor of this list ({kind}).", argument="after")
     return key
 
 
@@ -60,6 +102,8 @@ class PageRequest:
         cls, kind: str, first: int | None, after: str | None, *, count: bool = True
     ) -> PageRequest:
         """Validate `first` (1..100) and decode `after`."""
+        if kind not in KEY_PARTS:
+            raise ValueError(f"list kind {kind!r} is missing from KEY_PARTS")
         size = DEFAULT_PAGE_SIZE if first is None else first
         if size < 0 or size > MAX_PAGE_SIZE:
             raise BadUserInput(

@@ -58,16 +58,9 @@ def audit_suite() -> Path:
 @pytest.fixture(scope="module")
 def live_service(settings: Settings, driver: Driver) -> Iterator[str]:
     """The real app (authentication on) under uvicorn on the test port."""
-    from main import create_app
+    from main import create_app, uvicorn_options
 
-    config = uvicorn.Config(
-        create_app(settings),
-        host="127.0.0.1",
-        port=settings.port,
-        log_level="warning",
-        access_log=False,
-        lifespan="on",
-    )
+    config = uvicorn.Config(create_app(settings), lifespan="on", **uvicorn_options(settings))
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -76,7 +69,7 @@ def live_service(settings: Settings, driver: Driver) -> Iterator[str]:
         if not thread.is_alive() or time.monotonic() > deadline:
             pytest.fail(f"uvicorn did not start on port {settings.port}")
         time.sleep(0.1)
-    yield f"http://127.0.0.1:{settings.port}/graphql"
+    yield f"http://{settings.host}:{settings.port}/graphql"
     server.should_exit = True
     thread.join(timeout=10)
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import re
+from itertools import accumulate
 from typing import Any, NoReturn
 
 from starlette.datastructures import Headers, MutableHeaders, QueryParams
@@ -261,20 +262,19 @@ def _kind(value: Any) -> str:
 
 # --- JSON from clients ----------------------------------------------------------------------
 
-# A JSON string (the unrolled form: linear, whatever the input), and the brackets outside them.
+# A JSON string (the unrolled form: linear, whatever the input), and what is not a bracket.
 _STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
-_BRACKET = re.compile(r"[\[\]{}]")
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+_STEP = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
 
 
-def _depth(text: str) -> int:
-    """The deepest nesting of arrays and objects in `text` (brackets in strings ignored)."""
+def _too_deep(text: str) -> bool:
+    """Whether arrays and objects in `text` nest deeper than `MAX_JSON_DEPTH` (brackets in
+    strings ignored); about 20 ms for 100 KB of brackets, nothing for a request's few."""
     if text.count("[") + text.count("{") <= MAX_JSON_DEPTH:
-        return 0  # cannot be deeper than its number of openings
-    depth = deepest = 0
-    for bracket in _BRACKET.findall(_STRING.sub("", text)):
-        depth += 1 if bracket in "[{" else -1
-        deepest = max(deepest, depth)
-    return deepest
+        return False  # cannot be deeper than its number of openings
+    brackets = _NOT_BRACKET.sub("", _STRING.sub("", text)).encode()
+    return max(accumulate(map(_STEP.__getitem__, brackets)), default=0) > MAX_JSON_DEPTH
 
 
 def _refuse_constant(name: str) -> NoReturn:
@@ -307,7 +307,7 @@ def loads(data: bytes | str) -> Any:
             ) from error
     else:
         text = data
-    if _depth(text) > MAX_JSON_DEPTH:
+    if _too_deep(text):
         raise MalformedJSON(f"JSON is nested more than {MAX_JSON_DEPTH} levels deep.")
     try:
         return json.loads(

@@ -48,9 +48,16 @@ def _print_write_failure(error: LoadFailed | Neo4jError | DriverError) -> None:
     what = (
         f"{cause.code}: {cause.message}" if isinstance(cause, Neo4jError) else str(cause)
     ) or type(cause).__name__
+    kept = error.kept if isinstance(error, LoadFailed) else []
+    left = (
+        f"nothing of it is in the graph but {len(kept)} thing(s) others changed or linked to "
+        "since, kept as they are:\n" + "\n".join(f"  {escape(k)}" for k in kept)
+        if kept
+        else "nothing of it is in the graph."
+    )
     err_console.print(
-        f"[bold red]error:[/] writing stopped: {escape(what)}\n{undone}: nothing of it is in "
-        "the graph. Files of the same command written before it stay (`gridgraph loads list`).",
+        f"[bold red]error:[/] writing stopped: {escape(what)}\n{undone}: {left}\nFiles of the "
+        "same command written before it stay (`gridgraph loads list`).",
         highlight=False,
     )
 
@@ -138,9 +145,17 @@ def load(
             if report:
                 write_report(refused.problems, report)
                 err_console.print(f"Report written to {report}")
-            err_console.print(
-                f"[bold red]{len(refused.problems)} problem(s); nothing was written.[/]"
-            )
+            if refused.written:
+                err_console.print(
+                    f"[bold red]{len(refused.problems)} problem(s) in a later file; nothing of "
+                    f"it was written.[/] Written before it, each a load of its own: "
+                    + ", ".join(refused.written),
+                    markup=True,
+                )
+            else:
+                err_console.print(
+                    f"[bold red]{len(refused.problems)} problem(s); nothing was written.[/]"
+                )
             raise typer.Exit(1) from refused
         except (LoadFailed, Neo4jError, DriverError) as error:
             bar.stop()

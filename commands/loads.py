@@ -178,10 +178,19 @@ def roll_back(
                 "that is still writing leaves its later batches in the graph",
                 abort=True,
             )
-        undo.roll_back(
+        report = undo.roll_back(
             driver, db, load_id, f"rolled back by `gridgraph loads roll-back` ({load['status']})"
         )
     console.print(
-        f"Rolled back load {load_id}: what it wrote is undone; it is now FAILED (rolled back).",
+        f"Rolled back load {load_id}: {report.restored} restored, {report.deleted} deleted; "
+        "it is now FAILED (rolled back).",
         highlight=False,
     )
+    if report.kept:
+        console.print(
+            f"{len(report.kept)} thing(s) it wrote were changed or linked to by others since, "
+            "and are kept as they are:",
+            highlight=False,
+        )
+        for kept in report.kept:
+            console.print(f"  {escape(str(kept))}", highlight=False)

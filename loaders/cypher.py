@@ -2,6 +2,10 @@
 
 Labels and relationship types in these statements come from `core.model` enums: the per-kind
 statements are built once, at import, from the fixed `LINKS` table below, never from input.
+
+Every node and relationship a load creates or changes gets `source` = the load's id (the API's
+mutations set `api:<request id>` on what they change), so a roll-back can tell what is still
+as the load left it from what somebody changed since (`loaders.undo`).
 """
 
 from __future__ import annotations
@@ -102,7 +106,7 @@ def _read_hashes(kind: str) -> LiteralString:
     label = NODE_LABELS[kind]
     return _q(
         f"UNWIND $keys AS key\nMATCH (n:{label} {{{NATURAL_KEYS[label]}: key}})\n"
-        "RETURN key, n.rowHash AS hash"
+        "RETURN key, n.rowHash AS hash, n.source AS source"
     )
 
 
@@ -130,7 +134,7 @@ def _set_hashes(kind: str) -> LiteralString:
     label = NODE_LABELS[kind]
     return _q(
         f"UNWIND $rows AS row\nMATCH (n:{label} {{{NATURAL_KEYS[label]}: row.key}})\n"
-        "SET n.rowHash = row.hash"
+        "SET n.rowHash = row.hash, n.source = $load"
     )
 
 
@@ -139,13 +143,14 @@ def _set_link(kind: str, link: Link) -> LiteralString:
     key = NATURAL_KEYS[label]
     tkey = _key(link.target)
     arrow = f"-[old:{link.rel}]->" if link.out else f"<-[old:{link.rel}]-"
-    new = f"(n)-[:{link.rel}]->(t)" if link.out else f"(t)-[:{link.rel}]->(n)"
+    new = f"(n)-[r:{link.rel}]->(t)" if link.out else f"(t)-[r:{link.rel}]->(n)"
     return _q(
         f"UNWIND $rows AS row\nMATCH (n:{label} {{{key}: row.key}})\n"
         f"CALL (n, row) {{\n  MATCH (n){arrow}(other:{link.target})\n"
         f"  WHERE NOT other.{tkey} IN row.targets\n  DELETE old\n}}\n"
         f"CALL (n, row) {{\n  UNWIND row.targets AS target\n"
-        f"  MATCH (t:{_match_label(link.target)} {{{tkey}: target}})\n  MERGE {new}\n}}"
+        f"  MATCH (t:{_match_label(link.target)} {{{tkey}: target}})\n  MERGE {new}\n"
+        "  ON CREATE SET r.source = $load\n}"
     )
 
 
@@ -155,7 +160,11 @@ def _add_link(kind: str, link: Link) -> LiteralString:
     label = NODE_LABELS[kind]
     key = NATURAL_KEYS[label]
     tkey = _key(link.target)
-    new = f"(n)-[:{link.rel}]->(t)" if link.out else f"(t)-[:{link.rel}]->(n)"
+    new = (
+        f"(n)-[:{link.rel} {{source: $load}}]->(t)"
+        if link.out
+        else f"(t)-[:{link.rel} {{source: $load}}]->(n)"
+    )
     return _q(
         f"UNWIND $rows AS row\nMATCH (n:{label} {{{key}: row.key}})\n"
         f"UNWIND row.targets AS target\nMATCH (t:{_match_label(link.target)} {{{tkey}: target}})\n"
@@ -192,7 +201,7 @@ UNWIND $rows AS row
 MATCH (sg:SistersGroup {code: row.key})-[:IN]->(c:Community)
 MATCH (g:Grid)-[:IN]->(c)
 MERGE (sg)-[r:COVERS]->(g)
-ON CREATE SET r.since = row.since
+ON CREATE SET r.since = row.since, r.source = $load
 """
 
 COVER_DISTRICT_GRIDS: LiteralString = """
@@ -200,14 +209,15 @@ UNWIND $rows AS row
 MATCH (sg:SistersGroup {code: row.key})-[:IN]->(d:District)
 MATCH (g:Grid)-[:IN]->(:Community)-[:PART_OF]->(:Township)-[:PART_OF]->(d)
 MERGE (sg)-[r:COVERS]->(g)
-ON CREATE SET r.since = row.since
+ON CREATE SET r.since = row.since, r.source = $load
 """
 
 
 def _federation_runs(label: Label) -> LiteralString:
     return _q(
         "UNWIND $rows AS row\nMATCH (f:Federation {code: 'FED-' + row.area})\n"
-        f"MATCH (u:{label} {{code: row.key}})\nMERGE (f)-[:RUNS]->(u)"
+        f"MATCH (u:{label} {{code: row.key}})\nMERGE (f)-[r:RUNS]->(u)\n"
+        "ON CREATE SET r.source = $load"
     )
 
 
@@ -236,11 +246,21 @@ def _merge_appointment(rel: Rel, label: Label) -> LiteralString:
     )
 
 
+ENDING: LiteralString = """WHERE r.until IS NULL AND NOT r.id IN unit.keep
+  AND (r.since IS NULL OR r.since <= $until)"""
+"""The open appointments `r` of a unit that a complete roster as of `$until` ends: those it
+does not list, less those that began after its date (`core.rules.period_order`)."""
+
+
 def _end_appointments(rel: Rel, label: Label, write: bool) -> LiteralString:
-    action = "SET r.until = $until, r.endedBy = $load\nREMOVE p.rowHash\n" if write else ""
+    action = (
+        "SET r.until = $until, r.endedBy = $load, r.source = $load\nREMOVE p.rowHash\n"
+        if write
+        else ""
+    )
     return _q(
         f"UNWIND $units AS unit\nMATCH (u:{label} {{code: unit.code}})<-[r:{rel}]-(p:Person)\n"
-        f"WHERE r.until IS NULL AND NOT r.id IN unit.keep\n{action}RETURN count(r) AS ended"
+        f"{ENDING}\n{action}RETURN count(r) AS ended"
     )
 
 
@@ -292,7 +312,7 @@ def _create_people() -> LiteralString:
         f"SET {sets}, n.source = $load, n.rowHash = row[1]\n"
         f"WITH n, row\nCALL (n, row) {{\n  UNWIND row[{lives}] AS code\n"
         f"  MATCH (c:{Label.AREA}:{Label.COMMUNITY} {{code: code}})\n"
-        f"  CREATE (n)-[:{Rel.LIVES_IN}]->(c)\n}}\n{calls}"
+        f"  CREATE (n)-[:{Rel.LIVES_IN} {{source: $load}}]->(c)\n}}\n{calls}"
     )
 
 
@@ -316,15 +336,30 @@ READ_CLASSIFICATIONS: LiteralString = """
 UNWIND $keys AS key
 MATCH (f:Family {code: key})-[r:CLASSIFIED_AS]->(c:Category)
 WHERE r.until IS NULL
-RETURN key, c.code AS category
+RETURN key, c.code AS category, r.since AS since
 """
+
+
+def _lock_nodes(label: Label) -> LiteralString:
+    return _q(
+        f"UNWIND $keys AS key\nMATCH (n:{label} {{{NATURAL_KEYS[label]}: key}})\n"
+        "SET n._lock = true\nREMOVE n._lock"
+    )
+
+
+LOCK_NODES: dict[str, LiteralString] = {
+    kind: _lock_nodes(NODE_LABELS[kind]) for kind in ("people", "families")
+}
+"""Take the write locks of a batch's people or families before reading what a rule checks
+(their appointments, their classification): the API's writers lock them the same way, so the
+check and the write see no concurrent change (`core.rules`)."""
 
 CLASSIFY_FAMILIES: LiteralString = """
 UNWIND $rows AS row
 MATCH (f:Family {code: row.key})
 OPTIONAL MATCH (f)-[old:CLASSIFIED_AS]->(:Category)
 WHERE old.until IS NULL
-SET old.until = row.since
+SET old.until = row.since, old.source = $load
 WITH DISTINCT f, row
 MATCH (c:Category {code: row.category})
 CREATE (f)-[:CLASSIFIED_AS {since: row.since, by: row.by, source: $load}]->(c)

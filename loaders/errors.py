@@ -34,19 +34,45 @@ class FileProblem(Exception):
         self.row = row
 
 
-class LoadRefused(Exception):
-    """Raised when a load is refused: the problems say why; nothing was written."""
+@dataclass(frozen=True)
+class RowRefusal:
+    """A row (or part of one) that a rule of `core.rules` refuses, given the graph's state."""
 
-    def __init__(self, problems: list[Problem]) -> None:
+    row: int
+    field: str
+    value: str
+    code: str
+    zh: str
+    en: str
+
+
+class RulesBroken(Exception):
+    """Rows refused while writing, by rules that depend on what the graph holds (an overlap
+    with an appointment, a classification dated before the current one)."""
+
+    def __init__(self, refusals: list[RowRefusal]) -> None:
+        super().__init__(f"{len(refusals)} row(s) refused by the graph's rules")
+        self.refusals = refusals
+
+
+class LoadRefused(Exception):
+    """Raised when a load is refused: the problems say why. Nothing of the refused file was
+    written; `written` names earlier files of the same load that were (each is a load of its
+    own, committed before the refused one was tried)."""
+
+    def __init__(self, problems: list[Problem], written: list[str] | None = None) -> None:
         super().__init__(f"{len(problems)} problem(s); nothing was written")
         self.problems = problems
+        self.written = written or []
 
 
 class LoadFailed(Exception):
     """A batched (big-file) load failed part-way and was rolled back: what it had written is
     undone and its `(:Load)` is marked FAILED."""
 
-    def __init__(self, load_id: str, error: BaseException) -> None:
+    def __init__(self, load_id: str, error: BaseException, kept: list[str] | None = None) -> None:
         super().__init__(f"load {load_id} failed and was rolled back: {error}")
         self.load_id = load_id
         self.error = error
+        self.kept = kept or []
+        """What the roll-back left as others had changed it (`loaders.undo.UndoReport`)."""

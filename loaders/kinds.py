@@ -36,6 +36,8 @@ class Appointment:
     unit: str
     since: date | None
     building: str | None = None
+    field: str = "grid_role"
+    """The row's field that gave the role, to name the column of a refusal."""
 
 
 @dataclass
@@ -838,7 +840,7 @@ def parse_person(c: RowContext) -> Record | None:
         c.text("grid", required=True)
     building = c.text("building")
     appointments += [
-        Appointment(r, grid, since, building if r == Role.BUILDING_HEAD else None)
+        Appointment(r, grid, since, building if r == Role.BUILDING_HEAD else None, "grid_role")
         for r in grid_roles
         if grid
     ]
@@ -856,7 +858,7 @@ def parse_person(c: RowContext) -> Record | None:
             c.text(unit_field, required=True)
             continue
         if c.unit(unit_field if c.has(unit_field) else role_field, label, ref):
-            appointments += [Appointment(r, ref, since) for r in roles]
+            appointments += [Appointment(r, ref, since, None, role_field) for r in roles]
     if name is None:
         return None
     number = resident.number if resident else None

@@ -17,7 +17,7 @@ import os
 import socket
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -29,7 +29,7 @@ from neo4j.exceptions import DriverError, Neo4jError
 from core.identity import IdentityKey
 from core.validation import normalise_text
 from loaders import cypher, undo
-from loaders.errors import FileProblem, LoadFailed, LoadRefused, Problem
+from loaders.errors import FileProblem, LoadFailed, LoadRefused, Problem, RowRefusal, RulesBroken
 from loaders.headers import HEADER_SCAN_ROWS, Aliases, Header, detect_header, load_aliases
 from loaders.kinds import KINDS, REQUIRED_FIELDS, Memo, Record, RowContext, register
 from loaders.readers import Sheet, open_sheets
@@ -103,6 +103,8 @@ class FileResult:
     counts: Counts
     streamed: bool = False
     """Written while it was validated, in the same open transaction."""
+    refused: list[Problem] = field(default_factory=list)
+    """Rows a rule of the graph refused and that were skipped (`skip_invalid`)."""
 
 
 @dataclass
@@ -338,22 +340,56 @@ def load_files(
     needs_persons = any(KINDS[u.kind].needs_persons for u in units)
     registry = Registry.from_graph(driver, database, needs_persons, identity)
     if _streams(units, options):
-        streamed = _stream_unit(driver, database, units[0], registry, options, progress)
-        if streamed is not None:
-            return LoadResult([streamed], [])
-        return LoadResult(
-            [_write_unit(driver, database, units[0], registry, options, progress)], []
-        )
+        [unit] = units
+        with _rules_checked(unit, []):
+            streamed = _stream_unit(driver, database, unit, registry, options, progress)
+            if streamed is not None:
+                return LoadResult([streamed], [])
+            return LoadResult(
+                [_write_unit(driver, database, unit, registry, options, progress)], []
+            )
     for unit in units:
         problems.extend(validate_unit(unit, registry, progress, options.cache_rows))
     if problems and not options.skip_invalid:
         raise LoadRefused(problems)
-    results = [
-        _write_unit(driver, database, unit, registry, options, progress)
-        for unit in units
-        if not unit.unreadable
-    ]
+    results: list[FileResult] = []
+    for unit in units:
+        if unit.unreadable:
+            continue
+        with _rules_checked(unit, [f"{r.path.name} ({r.load_id})" for r in results]):
+            results.append(_write_unit(driver, database, unit, registry, options, progress))
+        problems.extend(results[-1].refused)
     return LoadResult(results, problems)
+
+
+@contextmanager
+def _rules_checked(unit: Unit, written: list[str]) -> Iterator[None]:
+    """Rows the graph's rules refused while `unit` was written (`RulesBroken`, also behind a
+    rolled-back batched load) become the problems of a refused load."""
+    try:
+        yield
+    except (RulesBroken, LoadFailed) as error:
+        broken = error.error if isinstance(error, LoadFailed) else error
+        if not isinstance(broken, RulesBroken):
+            raise
+        raise LoadRefused(_rule_problems(unit, broken.refusals), written) from error
+
+
+def _rule_problems(unit: Unit, refusals: list[RowRefusal]) -> list[Problem]:
+    header = unit.header
+    return [
+        Problem(
+            unit.path.name,
+            unit.sheet.name,
+            r.row,
+            header.heading(r.field) if r.field in header.columns else r.field,
+            r.value,
+            r.code,
+            r.zh,
+            r.en,
+        )
+        for r in refusals
+    ]
 
 
 def _write_unit(
@@ -364,17 +400,27 @@ def _write_unit(
     options: LoadOptions,
     progress: Progress | None,
 ) -> FileResult:
-    write = _write_options(unit, options)
+    write = _write_options(unit, options, registry)
     load_id = write.load_id
     valid = unit.rows - len(unit.invalid_rows)
     props = _load_props(unit, options, write)
     if not options.dry_run and valid > options.tx_rows:
-        counts = _write_batched(driver, database, unit, registry, options, write, props, progress)
+        roster = Roster()
+        counts = _write_batched(
+            driver, database, unit, registry, options, write, props, progress, roster
+        )
         return FileResult(
-            unit.path, unit.sheet.name, unit.kind, load_id, valid, len(unit.invalid_rows), counts
+            unit.path,
+            unit.sheet.name,
+            unit.kind,
+            load_id,
+            valid,
+            len(unit.invalid_rows),
+            counts,
+            refused=_rule_problems(unit, roster.refused),
         )
 
-    def work(tx: ManagedTransaction) -> Counts:
+    def work(tx: ManagedTransaction) -> tuple[Counts, Roster]:
         counts = Counts()
         roster = Roster()
         done = 0
@@ -384,11 +430,12 @@ def _write_unit(
             if progress:
                 progress(f"loading {unit.path.name}", done, valid)
         _finish_unit(tx, write, roster, counts, props)
-        return counts
+        return counts, roster
 
     timed = unit_of_work(timeout=FILE_TX_TIMEOUT)(work)
     with quiet_session(driver, database) as session:
-        counts = session.execute_read(timed) if options.dry_run else session.execute_write(timed)
+        run = session.execute_read if options.dry_run else session.execute_write
+        counts, roster = run(timed)
     return FileResult(
         unit.path,
         unit.sheet.name,
@@ -397,16 +444,19 @@ def _write_unit(
         valid,
         len(unit.invalid_rows),
         counts,
+        refused=_rule_problems(unit, roster.refused),
     )
 
 
-def _write_options(unit: Unit, options: LoadOptions) -> WriteOptions:
+def _write_options(unit: Unit, options: LoadOptions, registry: Registry) -> WriteOptions:
     at = datetime.now(UTC)
     return WriteOptions(
         load_id=f"L-{at:%Y%m%dT%H%M%S}-{unit.checksum[:8]}-{uuid.uuid4().hex[:6]}",
         as_of=options.as_of or at.date(),
         dry_run=options.dry_run,
         complete_roster=options.complete_roster and unit.kind == "people",
+        skip_refused=options.skip_invalid,
+        running=registry.running_loads,
         at=at,
     )
 
@@ -471,7 +521,7 @@ def _stream_unit(
 
     None when the server failed in a way worth retrying (a transient error, a lost leader):
     the file is then written again from its validated records with the driver's retries."""
-    write = _write_options(unit, options)
+    write = _write_options(unit, options, registry)
     roster = Roster()
     with quiet_session(driver, database) as session:
         tx = session.begin_transaction(timeout=FILE_TX_TIMEOUT)
@@ -520,20 +570,24 @@ def _write_batched(
     write: WriteOptions,
     props: dict[str, Any],
     progress: Progress | None,
+    roster: Roster,
 ) -> Counts:
     """Big-file mode: the `(:Load)` is RUNNING while each batch commits on its own, with an
     undo journal; on any failure the load is rolled back (`undo.roll_back`) and FAILED."""
     load_id = write.load_id
     counts = Counts()
-    roster = Roster()
     valid = props["rows"]
     with quiet_session(driver, database) as session:
         session.execute_write(lambda tx: tx.run(undo.START_LOAD, id=load_id, props=props).consume())
         try:
             done = 0
             for batch in _batches(_records(unit, registry), options.batch_rows):
+                refused = len(roster.refused)
 
-                def one(tx: ManagedTransaction, batch: list[Record] = batch) -> Counts:
+                def one(
+                    tx: ManagedTransaction, batch: list[Record] = batch, refused: int = refused
+                ) -> Counts:
+                    del roster.refused[refused:]  # a retried batch reports its rows once
                     return apply_batch(tx, unit.kind, batch, write, roster, journal=True)
 
                 kept = {
@@ -558,7 +612,7 @@ def _write_batched(
                     )
                 )
         except BaseException as error:
-            undo.roll_back(driver, database, load_id, f"{type(error).__name__}: {error}")
-            raise LoadFailed(load_id, error) from error
+            report = undo.roll_back(driver, database, load_id, f"{type(error).__name__}: {error}")
+            raise LoadFailed(load_id, error, [str(k) for k in report.kept]) from error
     undo.finish(driver, database, load_id, _count_props(counts))
     return counts

@@ -34,6 +34,11 @@ WHERE n:Federation OR n:SistersGroup OR n:Council OR n:Venue OR n:ServiceBrand
 RETURN labels(n) AS labels, coalesce(n.code, n.id) AS key
 """
 
+GET_RUNNING_LOADS: LiteralString = """
+MATCH (l:Load {status: 'RUNNING'})
+RETURN l.id AS id
+"""
+
 GET_PERSON_IDS: LiteralString = """
 MATCH (p:Person)
 RETURN p.id AS id
@@ -75,6 +80,8 @@ class Registry:
     grids: dict[str, tuple[str, str]] = field(default_factory=dict)  # code -> (name, community)
     units: dict[str, set[str]] = field(default_factory=dict)  # label -> keys
     persons: set[str] = field(default_factory=set)
+    running_loads: frozenset[str] = frozenset()
+    """Batched loads still RUNNING (or left so by a crash): what they wrote may be undone."""
     _area_names: dict[str, list[str]] | None = None
     _grid_names: dict[str, list[tuple[str, str]]] | None = None
     _found: dict[tuple[Any, ...], list[str]] = field(default_factory=dict)
@@ -95,6 +102,7 @@ class Registry:
                 for label in r["labels"]:
                     if label in registry.units:
                         registry.units[label].add(r["key"])
+            registry.running_loads = frozenset(r["id"] for r in tx.run(GET_RUNNING_LOADS))
             if with_persons:
                 registry.persons = {r["id"] for r in tx.run(GET_PERSON_IDS)}
 

@@ -16,8 +16,10 @@ from typing import Any
 from neo4j import ManagedTransaction
 
 from core.model import ROLE_RELATIONSHIP, AreaLevel, Rel
+from core.rules import Held, Refusal, appointment_overlap, classification_order
 from core.validation import appointment_id
 from loaders import cypher, undo
+from loaders.errors import RowRefusal, RulesBroken
 from loaders.kinds import Appointment, Record
 
 
@@ -50,6 +52,10 @@ class WriteOptions:
     as_of: date
     dry_run: bool = False
     complete_roster: bool = False
+    skip_refused: bool = False
+    """Skip what a rule refuses (and report it) instead of refusing the whole file."""
+    running: frozenset[str] = frozenset()
+    """Other loads RUNNING when this one began (batched loads that may yet be rolled back)."""
     at: datetime = field(default_factory=lambda: datetime.now(UTC))
     """When the load began (its `(:Load).at`)."""
 
@@ -98,16 +104,24 @@ def apply_batch(
     counts = Counts()
     if kind == "visits":
         return _apply_visits(tx, records, options, counts, journal)
-    hashes = dict(tx.run(cypher.READ_HASHES[kind], keys=[r.key for r in records]).values())
+    stored_by = {
+        key: (stored, source)
+        for key, stored, source in tx.run(
+            cypher.READ_HASHES[kind], keys=[r.key for r in records]
+        ).values()
+    }
     created: list[Record] = []
     same: list[Record] = []
     suspects: list[Record] = []
+    confirmed: list[Record] = []
     for record in records:
-        stored = hashes.get(record.key, _ABSENT)
+        stored, source = stored_by.get(record.key, (_ABSENT, None))
         if stored is _ABSENT:
             created.append(record)
         elif stored == record.hash:
             same.append(record)
+            if source in options.running:
+                confirmed.append(record)
         else:
             suspects.append(record)
     links = cypher.LINKS[kind]
@@ -126,25 +140,36 @@ def apply_batch(
     # A row whose hash differs while its node is as the row says: what differs is written
     # below (a classification, appointments) or is nothing (no hash stored yet, the same values
     # written another way), so the node takes the row's hash.
+    # A row found as a load that is still running left it is written again (its hash, with
+    # this load as `source`), so rolling that load back leaves this one's roster in place.
     changed_keys = {r.key for r in updated}
-    rehash = [{"key": r.key, "hash": r.hash} for r in suspects if r.key not in changed_keys]
+    rehash = [
+        {"key": r.key, "hash": r.hash} for r in [*suspects, *confirmed] if r.key not in changed_keys
+    ]
     name = SUMMARY_NAMES[kind]
     counts.add(name, "created", len(created))
     counts.add(name, "updated", len(updated))
     counts.add(name, "unchanged", len(same) + len(suspects) - len(updated))
 
     classify: list[dict[str, Any]] = []
+    refused: list[RowRefusal] = []
     if kind == "families":
-        classify = _classification_changes(tx, created, same, suspects, options, counts)
+        classify = _classification_changes(tx, created, same, suspects, options, counts, refused)
     appointments: dict[tuple[Rel, Any], list[dict[str, Any]]] = {}
     new_rows: list[list[Any]] = []
     if kind == "people":
         new_rows = new_people(created, options, counts, roster)
-        appointments = _appointment_changes(tx, same, suspects, options, counts, roster)
+        appointments = _appointment_changes(tx, same, suspects, options, counts, roster, refused)
+    if refused:
+        if not options.skip_refused:
+            raise RulesBroken(refused)
+        roster.refused += refused
     if options.dry_run:
         return counts
-    if journal and suspects:
-        undo.snapshot_nodes(tx, kind, [r.key for r in suspects], options.load_id)
+    if journal:
+        if suspects:
+            undo.snapshot_nodes(tx, kind, [r.key for r in suspects], options.load_id)
+        undo.record_created(tx, kind, [r.key for r in created], options.load_id)
 
     if new_rows:
         tx.run(cypher.CREATE_PEOPLE, rows=new_rows, load=options.load_id).consume()
@@ -157,7 +182,9 @@ def apply_batch(
                 if r.links.get(link.name)
             ]
             if added:
-                tx.run(cypher.ADD_LINKS[(kind, link.rel)], rows=added).consume()
+                tx.run(
+                    cypher.ADD_LINKS[(kind, link.rel)], rows=added, load=options.load_id
+                ).consume()
     if updated:
         _write_nodes(tx, kind, updated, options, create=False)
         for link in links:
@@ -167,19 +194,21 @@ def apply_batch(
                 if set(current[r.key][link.name]) != set(r.links.get(link.name, []))
             ]
             if replaced:
-                tx.run(cypher.SET_LINKS[(kind, link.rel)], rows=replaced).consume()
+                tx.run(
+                    cypher.SET_LINKS[(kind, link.rel)], rows=replaced, load=options.load_id
+                ).consume()
     if rehash:
-        tx.run(cypher.SET_HASHES[kind], rows=rehash).consume()
+        tx.run(cypher.SET_HASHES[kind], rows=rehash, load=options.load_id).consume()
     changed = created + updated
     if changed and kind in cypher.FEDERATION_RUNS:
         derived = [
             {"key": r.key, "area": r.extra["area"], "since": r.props.get("founded")}
             for r in changed
         ]
-        tx.run(cypher.FEDERATION_RUNS[kind], rows=derived).consume()
+        tx.run(cypher.FEDERATION_RUNS[kind], rows=derived, load=options.load_id).consume()
         if kind == "groups":
-            tx.run(cypher.COVER_COMMUNITY_GRIDS, rows=derived).consume()
-            tx.run(cypher.COVER_DISTRICT_GRIDS, rows=derived).consume()
+            tx.run(cypher.COVER_COMMUNITY_GRIDS, rows=derived, load=options.load_id).consume()
+            tx.run(cypher.COVER_DISTRICT_GRIDS, rows=derived, load=options.load_id).consume()
     if classify:
         tx.run(cypher.CLASSIFY_FAMILIES, rows=classify, load=options.load_id).consume()
     for pair, rows in appointments.items():
@@ -228,6 +257,11 @@ def _write_nodes(
     tx.run(statement, rows=rows, load=options.load_id).consume()
 
 
+def _refusal(record: Record, field: str, value: Any, refusal: Refusal) -> RowRefusal:
+    shown = "" if value is None else str(value)
+    return RowRefusal(record.row, field, shown, refusal.code, refusal.zh, refusal.en)
+
+
 def _classification_changes(
     tx: ManagedTransaction,
     created: list[Record],
@@ -235,38 +269,50 @@ def _classification_changes(
     suspects: list[Record],
     options: WriteOptions,
     counts: Counts,
+    refused: list[RowRefusal],
 ) -> list[dict[str, Any]]:
-    """Families: a new category ends the open classification and starts one. Rows of new
-    families and rows whose hash is unchanged need no look-up."""
+    """Families: a new category ends the open classification and starts one, unless it would
+    start before the current one did (`core.rules.classification_order`). Rows of new families
+    and rows whose hash is unchanged need no look-up; the others' families are locked first."""
     counts.add("CLASSIFIED_AS", "unchanged", sum(1 for r in same if r.extra.get("category")))
     wanted = [r for r in suspects if r.extra.get("category")]
-    current: dict[str, Any] = {}
+    current: dict[str, tuple[str, Any]] = {}
     if wanted:
-        current = dict(tx.run(cypher.READ_CLASSIFICATIONS, keys=[r.key for r in wanted]).values())
+        keys = sorted(r.key for r in wanted)
+        if not options.dry_run:
+            tx.run(cypher.LOCK_NODES["families"], keys=keys).consume()
+        current = {
+            row["key"]: (row["category"], _native(row["since"]))
+            for row in tx.run(cypher.READ_CLASSIFICATIONS, keys=keys)
+        }
     rows = []
     for r in [*[c for c in created if c.extra.get("category")], *wanted]:
-        if current.get(r.key) == r.extra["category"]:
+        category, current_since = current.get(r.key, (None, None))
+        if category == r.extra["category"]:
             counts.add("CLASSIFIED_AS", "unchanged")
+            continue
+        since = r.extra.get("since") or options.as_of
+        refusal = classification_order(current_since, since)
+        if refusal is not None:
+            refused.append(_refusal(r, "classified_since", since, refusal))
             continue
         counts.add("CLASSIFIED_AS", "updated" if r.key in current else "created")
         rows.append(
-            {
-                "key": r.key,
-                "category": r.extra["category"],
-                "since": r.extra.get("since") or options.as_of,
-                "by": r.extra.get("by"),
-            }
+            {"key": r.key, "category": r.extra["category"], "since": since, "by": r.extra.get("by")}
         )
     return rows
 
 
 @dataclass
 class Roster:
-    """What a people file said about each unit, for complete-roster mode: unit → kept ids."""
+    """What the writing of one file gathers over its batches: what a people file said about
+    each unit (complete-roster mode: unit → kept ids), and the rows rules refused (skipped
+    with `skip_refused`)."""
 
     keep: dict[tuple[Rel, Any], dict[str, list[str]]] = field(
         default_factory=lambda: defaultdict(lambda: defaultdict(list))
     )
+    refused: list[RowRefusal] = field(default_factory=list)
 
 
 _TARGET_SLOT = {pair: i for i, pair in enumerate(cypher.APPOINTMENT_TARGETS)}
@@ -304,10 +350,13 @@ def _appointment_changes(
     options: WriteOptions,
     counts: Counts,
     roster: Roster,
+    refused: list[RowRefusal],
 ) -> dict[tuple[Rel, Any], list[dict[str, Any]]]:
     """People already in the graph: which appointments to create or re-open. An unchanged
     row's are all unchanged (read only when a complete roster needs the id of an open
-    appointment given without 任职时间); changed rows are compared with the graph."""
+    appointment given without 任职时间); changed rows are compared with the graph, their
+    people locked first, and an appointment that would overlap another of the same role and
+    unit is refused (`core.rules.appointment_overlap`)."""
     out: dict[tuple[Rel, Any], list[dict[str, Any]]] = defaultdict(list)
     compare = list(suspects)
     for record in same:
@@ -323,6 +372,8 @@ def _appointment_changes(
     ids = [r.key for r in compare if r.appointments]
     if not ids:
         return out
+    if not options.dry_run:
+        tx.run(cypher.LOCK_NODES["people"], keys=sorted(ids)).consume()
     existing: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in tx.run(cypher.READ_APPOINTMENTS, ids=ids).data():
         existing[row["person"]].append(row)
@@ -356,6 +407,11 @@ def _appointment_changes(
             )
             if match is not None and match["until"] is None and match["building"] == a.building:
                 counts.add("appointments", "unchanged")
+                continue
+            others = [Held(e["id"], _native(e["since"]), _native(e["until"])) for e in mine]
+            refusal = appointment_overlap(others, since, None, aid)
+            if refusal is not None:
+                refused.append(_refusal(record, a.field, a.role.value, refusal))
                 continue
             counts.add("appointments", "updated" if match else "created")
             out[pair].append(_appointment_row(record.key, a, aid, since, new=match is None))
@@ -393,7 +449,12 @@ def end_missing_appointments(
         for start in range(0, len(rows), 1000):
             chunk = rows[start : start + 1000]
             if journal and not options.dry_run:
-                tx.run(undo.SNAPSHOT_ENDING[pair], units=chunk, load=options.load_id).consume()
+                tx.run(
+                    undo.SNAPSHOT_ENDING[pair],
+                    units=chunk,
+                    until=options.as_of,
+                    load=options.load_id,
+                ).consume()
             result = tx.run(query, units=chunk, until=options.as_of, load=options.load_id).single()
             counts.add("appointments", "ended", result["ended"] if result else 0)
     return counts
@@ -433,5 +494,8 @@ def _apply_visits(
         known = [row["key"] for row in changed if row["key"] in current]
         if journal and known:
             tx.run(undo.SNAPSHOT_VISITS, keys=known, load=options.load_id).consume()
+        if journal:
+            fresh = [row["key"] for row in changed if row["key"] not in current]
+            undo.record_created(tx, "visits", fresh, options.load_id)
         tx.run(cypher.MERGE_VISITS, rows=changed, load=options.load_id).consume()
     return counts

@@ -1,11 +1,11 @@
 """Appointments (任职): `appoint` and `endAppointment` for every role of `core.model.Role`.
 
 The relationship type and unit label of a role come from `ROLE_RELATIONSHIP`, never from the
-request. An appointment overlaps another when the same person holds the same role in the same
-unit on any common day (`since`..`until`, an open end counting as for ever); overlaps are
-refused with `Conflict`. The person node is locked first, so two concurrent identical
-appointments cannot both pass the check. Dual-role status is never stored: the read API derives
-it from these relationships.
+request. An appointment may not overlap another of the same person, role and unit
+(`core.rules.appointment_overlap`, the rule roster loads obey too); an overlap is refused with
+`Conflict`. The person node is locked first, so two concurrent identical appointments (or an
+appointment and a roster load) cannot both pass the check. Dual-role status is never stored:
+the read API derives it from these relationships.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from core import audit
 from core.database import Database
 from core.errors import Conflict, NotFound
 from core.model import ROLE_RELATIONSHIP, Label, Rel, Role
+from core.rules import Held, appointment_overlap, period_order
 from core.validation import appointment_id
 from resolvers.mutations.common import Checks, Write, locate, not_found, target, write_tx
 from resolvers.rows import APPOINTMENT_ROW, native
@@ -27,15 +28,11 @@ from resolvers.rows import APPOINTMENT_ROW, native
 KINDS: frozenset[tuple[Rel, Label]] = frozenset(ROLE_RELATIONSHIP.values())
 
 
-def _overlap(rel: Rel, label: Label) -> LiteralString:
+def _held(rel: Rel, label: Label) -> LiteralString:
     return (
         f"MATCH (:Person {{id: $person}})-[r:{rel.value}]->(:{label.value} {{code: $unit}})\n"
         "WHERE r.role = $role\n"
-        "  AND (r.until IS NULL OR r.until >= $since)\n"
-        "  AND ($until IS NULL OR r.since IS NULL OR r.since <= $until)\n"
-        "RETURN r.id AS id, r.since AS since, r.until AS until\n"
-        "ORDER BY r.since\n"
-        "LIMIT 1"
+        "RETURN r.id AS id, r.since AS since, r.until AS until"
     )  # type: ignore[return-value]
 
 
@@ -59,13 +56,14 @@ def _find(rel: Rel, label: Label) -> LiteralString:
 def _end(rel: Rel, label: Label) -> LiteralString:
     return (
         f"MATCH (p:Person {{id: $person}})-[r:{rel.value} {{id: $id}}]->(u:{label.value})\n"
-        "SET r.until = $until\n"
+        "SET r.until = $until, r.source = $source\n"
         "REMOVE p._lock, p.rowHash\n"
         f"RETURN {APPOINTMENT_ROW} AS row"
     )  # type: ignore[return-value]
 
 
-FIND_OVERLAP: dict[tuple[Rel, Label], LiteralString] = {k: _overlap(*k) for k in KINDS}
+HELD: dict[tuple[Rel, Label], LiteralString] = {k: _held(*k) for k in KINDS}
+"""The appointments a person holds (or held) in one role of one unit."""
 CREATE_APPOINTMENT: dict[tuple[Rel, Label], LiteralString] = {k: _create(*k) for k in KINDS}
 FIND_APPOINTMENT: dict[tuple[Rel, Label], LiteralString] = {k: _find(*k) for k in KINDS}
 END_APPOINTMENT: dict[tuple[Rel, Label], LiteralString] = {k: _end(*k) for k in KINDS}
@@ -90,8 +88,8 @@ async def appoint(db: Database, write: Write, new: NewAppointment) -> dict[str, 
         checks.fail(
             "building", "NOT_APPLICABLE", "only building heads name a building", "仅楼长填写楼栋"
         )
-    if new.until is not None and new.until < new.since:
-        checks.fail("until", "DATE_ORDER", "`until` is before `since`", "结束日期早于开始日期")
+    if (refusal := period_order(new.since, new.until)) is not None:
+        checks.fail("until", refusal.code, refusal.en, refusal.zh)
     checks.done()
     kind = ROLE_RELATIONSHIP[new.role]
     label = kind[1]
@@ -107,13 +105,15 @@ async def appoint(db: Database, write: Write, new: NewAppointment) -> dict[str, 
             "since": new.since,
             "until": new.until,
         }
-        found = await (await tx.run(FIND_OVERLAP[kind], params)).single()
-        if found is not None:
-            span = f"{native(found['since'])}..{native(found['until']) or ''}"
+        held = [
+            Held(row["id"], native(row["since"]), native(row["until"]))
+            async for row in await tx.run(HELD[kind], params)
+        ]
+        refusal = appointment_overlap(held, new.since, new.until, new_id="")
+        if refusal is not None:
             raise Conflict(
-                f"{new.person_id} already holds {new.role.value} in {new.unit_code} ({span}), "
-                "overlapping the dates asked for; end that appointment first.",
-                existingId=found["id"],
+                f"{new.person_id} {refusal.en} ({new.role.value} in {new.unit_code}).",
+                existingId=refusal.existing,
             )
         result = await tx.run(
             CREATE_APPOINTMENT[kind], params | {"id": ident, "building": building}
@@ -188,15 +188,12 @@ async def end_appointment(
             raise Conflict(
                 f"The appointment already ended on {current['until']}.", existingId=appointment
             )
-        if until < since:
-            checks.fail(
-                "until",
-                "DATE_ORDER",
-                "`until` is before the appointment's `since`",
-                "结束日期早于任职开始日期",
-            )
+        if (refusal := period_order(since, until)) is not None:
+            checks.fail("until", refusal.code, refusal.en, refusal.zh)
             checks.done()
-        result = await tx.run(END_APPOINTMENT[kind], params | {"until": until})
+        result = await tx.run(
+            END_APPOINTMENT[kind], params | {"until": until, "source": write.source}
+        )
         row = native((await result.single(strict=True))["row"])
         await audit.record(
             tx,

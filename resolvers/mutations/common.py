@@ -65,6 +65,12 @@ class Write:
     def scope(self) -> str | None:
         return self.viewer.area_code
 
+    @property
+    def source(self) -> str:
+        """What this write leaves in the `source` of what it changes (loads leave their id):
+        a batched load being rolled back leaves alone what carries another `source`."""
+        return f"api:{self.request_id}" if self.request_id else "api"
+
     def require(self, action: str) -> None:
         """`Forbidden` unless the viewer's role may run `action`."""
         needed = PERMISSIONS[action]
@@ -127,7 +133,7 @@ def _lock(label: Label) -> LiteralString:
     return (
         f"MATCH (n:{label.value} {{{key}: $key}})\n"
         "WHERE " + in_scope("n") + "\n"
-        "SET n._lock = true\n"
+        "SET n._lock = true, n.source = $source\n"
         "WITH n\n"
         "RETURN n {.*, _lock: null} AS props, " + in_scope("n") + " AS visible"
     )  # type: ignore[return-value]
@@ -185,7 +191,10 @@ async def locate(
     message and details, built before the two cases are told apart, so that a scoped caller
     learns nothing about nodes outside its area (reads answer the same way).
     """
-    result = await tx.run(LOCK[label] if lock else LOCATE[label], key=key, scope=write.scope)
+    if lock:
+        result = await tx.run(LOCK[label], key=key, scope=write.scope, source=write.source)
+    else:
+        result = await tx.run(LOCATE[label], key=key, scope=write.scope)
     row = await result.single()
     if row is None or not row["visible"]:
         raise not_found(label.value, key, field)

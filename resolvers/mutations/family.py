@@ -13,6 +13,7 @@ from core import audit
 from core.database import Database
 from core.errors import Conflict
 from core.model import Label
+from core.rules import classification_order
 from resolvers.mutations.common import Checks, Write, fetch_row, locate, target, write_tx
 from resolvers.rows import ROW, native
 
@@ -33,7 +34,7 @@ MATCH (f:Family {code: $family}), (k:Category {code: $category})
 CALL (f) {
   MATCH (f)-[c:CLASSIFIED_AS]->(:Category)
   WHERE c.until IS NULL
-  SET c.until = $since
+  SET c.until = $since, c.source = $source
 }
 CREATE (f)-[:CLASSIFIED_AS {since: $since, by: $by, reason: $reason}]->(k)
 REMOVE f._lock
@@ -92,18 +93,20 @@ async def classify_family(db: Database, write: Write, new: NewClassification) ->
                     f"(since {native(current['since'])}).",
                     existingId=new.category_code,
                 )
-            if current["since"] is not None and native(current["since"]) > new.since:
-                checks.fail(
-                    "since",
-                    "DATE_ORDER",
-                    f"the current classification started later ({native(current['since'])})",
-                    "当前分类的开始日期晚于此日期",
-                )
+            refusal = classification_order(native(current["since"]), new.since)
+            if refusal is not None:
+                checks.fail("since", refusal.code, refusal.en, refusal.zh)
                 checks.done()
         await (
             await tx.run(
                 CLASSIFY_FAMILY,
-                params | {"since": new.since, "by": write.viewer.name, "reason": reason},
+                params
+                | {
+                    "since": new.since,
+                    "by": write.viewer.name,
+                    "reason": reason,
+                    "source": write.source,
+                },
             )
         ).consume()
         await audit.record(

@@ -26,7 +26,8 @@ def _constants() -> list[tuple[str, str]]:
                 found += [
                     (f"{module.__name__}.{name}[{key}]", query)
                     for key, query in value.items()
-                    if isinstance(query, str) and query.lstrip().startswith(("UNWIND", "MATCH"))
+                    if isinstance(query, str)
+                    and query.lstrip().startswith(("UNWIND", "MATCH", "CALL"))
                 ]
     return found
 
@@ -39,6 +40,7 @@ PARAMS: dict[str, Any] = {
     "schemes": [],
     "categories": [],
     "load": "L-test",
+    "kind": "people",
     "id": "L-test",
     "props": {},
     "until": date(2025, 1, 1),

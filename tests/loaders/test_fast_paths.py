@@ -14,7 +14,7 @@ from core.identity import IdentityKey, identity_key
 from core.settings import Settings
 from core.validation import appointment_id
 from loaders import cypher
-from loaders.errors import LoadFailed
+from loaders.errors import LoadFailed, LoadRefused
 from loaders.pipeline import LoadOptions, load_files
 from tests.loaders.rosters import (
     COMMUNITY,
@@ -295,5 +295,13 @@ def test_a_new_classification_alone_updates_the_row_hash(
     assert stored == {
         r["key"]: r["hash"] for r in empty_graph.execute_query(ROW_HASHES, database_=db)[0]
     }
-    back = _load(empty_graph, settings, [earlier], as_of=date(2025, 2, 1))
-    assert {r[0]: r[1:] for r in back.counts.as_rows()}["CLASSIFIED_AS"] == (0, 1, 0, 0)
+    # The earlier edition is seen as a change, and refused: its classification began before
+    # the current one (core.rules.classification_order), so it cannot end it.
+    with pytest.raises(LoadRefused) as refused:
+        _load(empty_graph, settings, [earlier], as_of=date(2025, 2, 1))
+    [problem] = refused.value.problems
+    assert (problem.row, problem.code, problem.value) == (2, "DATE_ORDER", "2024-09-01")
+    assert "2025-01-06" in problem.zh and "2025-01-06" in problem.en
+    assert [r.data() for r in empty_graph.execute_query(CLASSIFICATIONS, database_=db)[0]] == (
+        history
+    )

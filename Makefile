@@ -17,7 +17,7 @@ TEST_ENV := env -u NEO4J_URI -u NEO4J_USERNAME -u NEO4J_PASSWORD -u NEO4J_DATABA
 	GRIDGRAPH_PORT=18000
 
 .PHONY: serve test install neo4j-start neo4j-stop neo4j-status test-neo4j-stop lint format \
-	schema bench reset clean
+	schema bench reset clean fuzz
 
 install: $(STAMP)
 
@@ -41,6 +41,13 @@ test: install
 	$(BIN)/python -m core.graphiql
 	$(TEST_ENV) $(BIN)/gridgraph neo4j start
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+
+# A long, random fuzz run (docs/security.md): FUZZ_EXAMPLES generated documents per test and role.
+FUZZ_EXAMPLES ?= 2000
+fuzz: install
+	$(TEST_ENV) $(BIN)/gridgraph neo4j start
+	$(TEST_ENV) GRIDGRAPH_FUZZ_RANDOM=1 GRIDGRAPH_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) \
+		$(BIN)/pytest -q tests/security/test_fuzz.py
 
 test-neo4j-stop: install
 	$(TEST_ENV) $(BIN)/gridgraph neo4j stop

@@ -47,6 +47,10 @@ class _BodyTooLarge(Exception):
     pass
 
 
+class _ClientGone(Exception):
+    """The client disconnected before its body was read: nothing is run for it."""
+
+
 class GraphQLGate:
     """ASGI middleware for the GraphQL app; one per application (it holds the caches)."""
 
@@ -76,6 +80,8 @@ class GraphQLGate:
                 body = await _read_body(receive, self.settings.max_body_bytes)
             except _BodyTooLarge:
                 response = self._too_large()
+            except _ClientGone:
+                return
         if response is not None:
             if scope["type"] == "websocket":
                 await send({"type": "websocket.close", "code": 4401})
@@ -161,7 +167,8 @@ def _is_operation(scope: Scope) -> bool:
     if method == "POST":
         return True
     if method == "GET":
-        query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+        # An empty `query=` is an operation too (and refused as one), never the GraphiQL page.
+        query = parse_qs(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
         return "query" in query
     return False
 
@@ -186,7 +193,7 @@ async def _read_body(receive: Receive, limit: int) -> bytes:
     while True:
         message = await receive()
         if message["type"] == "http.disconnect":
-            break
+            raise _ClientGone
         chunk = message.get("body", b"")
         size += len(chunk)
         if size > limit:

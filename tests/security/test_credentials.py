@@ -7,8 +7,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from neo4j import Driver
 from starlette.testclient import TestClient
 
+from core.settings import Settings
 from tests.conftest import make_jwt, make_test_settings
 
 QUERY = {"query": "{ viewer { name role } }"}
@@ -124,3 +126,15 @@ def test_every_malformed_header_counts_as_a_failed_login() -> None:
     assert limited.status_code == 429
     assert 50 <= int(limited.headers["retry-after"]) <= 60
     assert limited.json()["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
+
+
+def test_an_empty_query_parameter_is_an_operation_that_needs_a_token(
+    settings: Settings, driver: Driver
+) -> None:
+    """`GET /graphql?query=` is not the GraphiQL page: it is authenticated like any operation."""
+    from main import create_app
+
+    with TestClient(create_app(settings)) as client:
+        response = client.get("/graphql?query=", headers={"Accept": "application/json"})
+    assert response.status_code == 401
+    assert response.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"

@@ -73,8 +73,8 @@ def _validated(fields: PersonFields, checks: Checks, identity: IdentityKey) -> d
     """The graph properties of the fields given, each validated; problems go to `checks`."""
     props: dict[str, Any] = {}
     if fields.name is not None:
-        name = v.normalise_name(fields.name)
-        if not name:
+        name = checks.parse("name", v.parse_name, fields.name)
+        if name == "":
             checks.fail("name", "REQUIRED", "this field is required", "此项必填")
         props["name"] = name
     resident = checks.parse("idNumber", v.parse_id_number, fields.id_number)

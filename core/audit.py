@@ -11,12 +11,13 @@ that changed, so an entry reads as a diff. `actor` is `Viewer.actor` (`token:<id
 `development`). Entries may hold personal data and are for admins only.
 
 `areaCodes` places the entry where its target lay when the change was made: the codes of the
-areas the target lies in directly by the rule of area scoping (`core.model.PLACED_IN`), looked
-up in the same transaction after the change, plus those it lay in before when the change moved
-it (`record(..., placed_before=)`). A scoped admin reads the entries placed in its subtree
-(`resolvers.mutations.audit`), so an entry stays with the area it was about when its target is
-later moved or deleted; an entry that could not be placed (`[]`: a city-wide target, or one
-that no longer exists) is read by unscoped admins only.
+areas the target lies in by the rule of area scoping (`core.model.PLACED_IN`, then `PART_OF`
+up to the city: every area whose subtree holds the target), looked up in the same transaction
+after the change, plus those it lay in before when the change moved it (`record(...,
+placed_before=)`). A scoped admin reads the entries whose `areaCodes` hold its area
+(`resolvers.mutations.audit`), so an entry stays with the areas it was about when its target is
+later moved or deleted, or the area tree is redrawn; an entry that could not be placed (`[]`: a
+city-wide target, or one that no longer exists) is read by unscoped admins only.
 """
 
 from __future__ import annotations
@@ -54,14 +55,14 @@ PLACEMENT: LiteralString = (
         _target_branch(label) for label in NATURAL_KEYS if label not in _UNPLACED_LABELS
     )
     + "\n}\n"
-    f"MATCH (t){PLACED_IN}(home:Area)\n"
-    "RETURN DISTINCT home.code AS code\n"
+    f"MATCH (t){PLACED_IN}(:Area)-[:PART_OF*0..]->(up:Area)\n"
+    "RETURN DISTINCT up.code AS code\n"
     "ORDER BY code\n"
     "}"
 )  # type: ignore[assignment]
-"""Cypher expression: the codes of the areas the node `label`:`key` (two variables: a target
-split in two) lies in directly, by the rule of area scoping; `[]` when there is no such node
-or it lies in no area (a department, a category)."""
+"""Cypher expression: the codes of the areas whose subtree holds the node `label`:`key` (two
+variables: a target split in two), by the rule of area scoping (`resolvers.scope.within`); `[]`
+when there is no such node or it lies in no area (a department, a category)."""
 
 RECORD_AUDIT_ENTRY: LiteralString = (
     """WITH $label AS label, $key AS key

@@ -1,10 +1,10 @@
 """The audit log as a keyset-paged list, newest first (admins only; see `PERMISSIONS`).
 
-A caller limited to an area reads only the entries placed in its subtree (`core.audit`: the
-areas the target lay in when the change was made, walked up `PART_OF` as `resolvers.scope`
-walks the areas of a node). The scope is one more condition of the same `WHERE` as the
-filters, in the count and in the page alike, so a filter or a cursor naming an entry outside
-the area answers exactly as one that names nothing.
+A caller limited to an area reads only the entries placed in its subtree (`core.audit`:
+`areaCodes`, every area whose subtree held the target when the change was made, as
+`resolvers.scope.within` places a node). The scope is one more condition of the same `WHERE`
+as the filters, in the count and in the page alike, so a filter or a cursor naming an entry
+outside the area answers exactly as one that names nothing.
 """
 
 from __future__ import annotations
@@ -19,11 +19,7 @@ _SELECTED: LiteralString = """MATCH (e:AuditEntry)
 WHERE ($target IS NULL OR e.target = $target)
   AND ($actor IS NULL OR e.actor = $actor)
   AND ($action IS NULL OR e.action = $action)
-  AND ($scope IS NULL OR EXISTS {
-    MATCH (home_:Area)
-    WHERE home_.code IN e.areaCodes
-      AND $scope IN COLLECT { MATCH (home_)-[:PART_OF*0..]->(up_:Area) RETURN up_.code }
-  })"""
+  AND ($scope IS NULL OR $scope IN e.areaCodes)"""
 """The entries the filters select, of those placed in `$scope`'s subtree (all when null)."""
 
 LIST_AUDIT_PAGE: LiteralString = (

@@ -19,6 +19,7 @@ from neo4j import Driver
 from openpyxl import load_workbook
 
 from core import validation as v
+from core.identity import IdentityKey
 from core.settings import Settings
 from loaders.errors import LoadRefused, Problem
 from loaders.pipeline import LoadOptions, load_files
@@ -94,17 +95,24 @@ def test_no_report_cell_is_a_live_formula(tmp_path: Path, suffix: str) -> None:
             assert value == payload.replace("\r", "\n")
 
 
-def _refused(driver: Driver, settings: Settings, tmp_path: Path, rows: list[list[object]]):
-    files = write_base(tmp_path)
-    load_files(driver, settings.neo4j_database, files, LoadOptions(as_of=date(2025, 1, 1)))
+def _refused(
+    driver: Driver,
+    settings: Settings,
+    identity: IdentityKey,
+    tmp_path: Path,
+    rows: list[list[object]],
+) -> list[Problem]:
+    options = LoadOptions(as_of=date(2025, 1, 1))
+    db = settings.neo4j_database
+    load_files(driver, db, write_base(tmp_path), options, identity=identity)
     path = write_csv(tmp_path / "people.csv", [PEOPLE_HEADER, *rows], "utf-8-sig")
     with pytest.raises(LoadRefused) as refused:
-        load_files(driver, settings.neo4j_database, [path], LoadOptions(as_of=date(2025, 1, 1)))
+        load_files(driver, db, [path], options, identity=identity)
     return refused.value.problems
 
 
 def test_a_roster_of_formulas_is_refused_and_reported_inert(
-    tmp_path: Path, empty_graph: Driver, settings: Settings
+    tmp_path: Path, empty_graph: Driver, settings: Settings, identity: IdentityKey
 ) -> None:
     good_id = person_id_number(1)
     rows: list[list[object]] = [
@@ -114,7 +122,7 @@ def test_a_roster_of_formulas_is_refused_and_reported_inert(
         [4, "赵兰", "女", "1990.01", "", "群众", "柳毅第一网格", "", "-13912345678", ""],
         [5, "孙丽", "女", "1990.01", "", "群众", '=HYPERLINK("x")', "", "＋8613912345678", ""],
     ]
-    problems = _refused(empty_graph, settings, tmp_path, rows)
+    problems = _refused(empty_graph, settings, identity, tmp_path, rows)
     found = {(p.row, p.code) for p in problems}
     assert {(2, "FORMULA"), (3, "FORMULA"), (4, "FORMULA"), (5, "FORMULA")} <= found
     assert (6, "UNKNOWN_GRID") in found  # the grid cell: not a grid, and reported inert

@@ -16,8 +16,8 @@ import pytest
 from neo4j import Driver
 from starlette.testclient import TestClient
 
+from core.identity import IdentityKey
 from core.settings import Settings
-from core.validation import person_id
 from loaders.pipeline import LoadOptions, load_files
 from tests.conftest import bearer, gql, make_jwt
 from tests.loaders.rosters import (
@@ -39,21 +39,23 @@ def _gid(type_name: str, key: str) -> str:
 
 
 @pytest.fixture
-def loaded(tmp_path: Path, empty_graph: Driver, settings: Settings) -> Iterator[Driver]:
+def loaded(
+    tmp_path: Path, empty_graph: Driver, settings: Settings, identity: IdentityKey
+) -> Iterator[Driver]:
     """The base areas and grids and a people roster, loaded as `gridgraph load` does."""
     files = [
         *write_base(tmp_path),
         write_xlsx(tmp_path / "people.xlsx", PEOPLE_HEADER, people_rows(), "花名册"),
     ]
     options = LoadOptions(as_of=date(2025, 1, 1), by="test")
-    load_files(empty_graph, settings.neo4j_database, files, options)
+    load_files(empty_graph, settings.neo4j_database, files, options, identity=identity)
     yield empty_graph
 
 
 def test_a_path_through_loaded_nodes_shows_no_bookkeeping(
-    loaded: Driver, settings: Settings, client: TestClient
+    loaded: Driver, settings: Settings, identity: IdentityKey, client: TestClient
 ) -> None:
-    person = person_id(person_id_number(1))
+    person = identity.person_id(person_id_number(1))
     db = settings.neo4j_database
     # A writer's lock left behind, and an internal property, on the appointment itself.
     loaded.execute_query(

@@ -1,9 +1,14 @@
 """Neo4j Browser for analysts: a guide (`:play <service>/browser/guide`) and a style sheet.
 
-The service serves both; Neo4j Browser fetches them cross-origin, so the responses carry CORS
-headers. The local Neo4j allow-lists the service's host
-(`browser.remote_content_hostname_whitelist`) and applies the style sheet after each login
-(`browser.post_connect_cmd`), see `core/local_neo4j.py`.
+The service serves both; Neo4j Browser fetches them with scripts of its own page (served by
+Neo4j's http port), so cross-origin: the responses grant CORS to that origin only, the local
+Neo4j's Browser (`http://localhost:<http port>`, `http://127.0.0.1:<http port>`) and those of
+`Settings.browser_origins`, never `*`, and say `Vary: Origin`. The local Neo4j allow-lists the
+service's host (`browser.remote_content_hostname_whitelist`) and applies the style sheet after
+each login (`browser.post_connect_cmd`), see `core/local_neo4j.py`.
+
+Links in the guide point at the service's configured address (`Settings.public_url`, else
+`http://host:port`), never at the request's `Host` header, which any client can forge.
 
 `GUIDE_QUERIES` are the ready Cypher queries of the guide, one or more per question of the domain
 brief; `tests/test_browser_guide.py` runs every one of them on a small fixture graph.
@@ -24,12 +29,41 @@ from core.settings import PROJECT_ROOT, Settings
 
 IMG_DIR = PROJECT_ROOT / "docs" / "img"
 
-CORS_HEADERS = {
-    "Access-Control-Allow-Origin": "*",
-    "Access-Control-Allow-Methods": "GET, OPTIONS",
+NO_CACHE = {"Cache-Control": "no-cache"}
+
+PREFLIGHT = {
+    "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
     "Access-Control-Allow-Headers": "*",
-    "Cache-Control": "no-cache",
+    "Access-Control-Max-Age": "600",
 }
+
+_WILDCARD_HOSTS = ("0.0.0.0", "::", "[::]")
+
+
+def public_base(settings: Settings) -> str:
+    """The service's address for links, from the settings alone (a wildcard host: loopback)."""
+    if settings.public_url:
+        return settings.public_url.rstrip("/")
+    host = "127.0.0.1" if settings.host in _WILDCARD_HOSTS else settings.host
+    return f"http://{host}:{settings.port}"
+
+
+def browser_origins(settings: Settings) -> frozenset[str]:
+    """The origins of the Neo4j Browsers that may fetch the guide and the style sheet."""
+    port = settings.neo4j_http_port
+    local = {f"http://localhost:{port}", f"http://127.0.0.1:{port}"}
+    return frozenset(local | {origin.rstrip("/") for origin in settings.browser_origins})
+
+
+def cors_headers(request: Request, allowed: frozenset[str]) -> dict[str, str]:
+    """`Access-Control-Allow-Origin` for an allowed `Origin` (echoed), nothing for others."""
+    headers = {"Vary": "Origin"}
+    origin = request.headers.get("origin")
+    if origin in allowed:
+        headers["Access-Control-Allow-Origin"] = origin
+        if request.method == "OPTIONS":
+            headers |= PREFLIGHT
+    return headers
 
 
 @dataclass(frozen=True)
@@ -399,25 +433,27 @@ def guide_html(base_url: str) -> str:
 
 def routes(settings: Settings) -> list[BaseRoute]:
     """`/browser/guide`, `/browser/style.grass` and the model picture, with CORS headers."""
-
-    def base_url(request: Request) -> str:
-        return (settings.public_url or str(request.base_url)).rstrip("/")
+    base = public_base(settings)
+    allowed = browser_origins(settings)
 
     async def guide(request: Request) -> Response:
+        headers = cors_headers(request, allowed)
         if request.method == "OPTIONS":
-            return Response(status_code=204, headers=CORS_HEADERS)
-        return Response(guide_html(base_url(request)), media_type="text/html", headers=CORS_HEADERS)
+            return Response(status_code=204, headers=headers)
+        return Response(guide_html(base), media_type="text/html", headers=headers | NO_CACHE)
 
     async def style(request: Request) -> Response:
+        headers = cors_headers(request, allowed)
         if request.method == "OPTIONS":
-            return Response(status_code=204, headers=CORS_HEADERS)
-        return Response(style_sheet(), media_type="text/plain", headers=CORS_HEADERS)
+            return Response(status_code=204, headers=headers)
+        return Response(style_sheet(), media_type="text/plain", headers=headers | NO_CACHE)
 
     async def picture(request: Request) -> Response:
+        headers = cors_headers(request, allowed) | NO_CACHE
         path = IMG_DIR / request.url.path.rsplit("/", 1)[-1]
         if not path.is_file():
-            return Response(status_code=404, headers=CORS_HEADERS)
-        return FileResponse(path, headers=CORS_HEADERS)
+            return Response(status_code=404, headers=headers)
+        return FileResponse(path, headers=headers)
 
     methods = ["GET", "HEAD", "OPTIONS"]
     return [

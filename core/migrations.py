@@ -18,6 +18,7 @@ from typing import LiteralString
 
 from neo4j import Driver, ManagedTransaction
 
+from core.audit import place_existing_entries
 from core.identity import IdentityKey, identity_key, key_people, record_key
 from core.model import NATURAL_KEYS
 from core.settings import Settings
@@ -131,6 +132,12 @@ MIGRATIONS: tuple[Migration, ...] = (
             "FOR (n:KeyCheck) REQUIRE n.id IS UNIQUE",
         ),
         data=key_people,
+    ),
+    Migration(
+        id="0009_audit_entry_areas",
+        description="Audit entries: place existing ones in the areas their target lies in",
+        statements=(),
+        data=place_existing_entries,
     ),
 )
 

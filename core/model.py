@@ -8,6 +8,7 @@ so a label or relationship type that varies in a query comes from here, never fr
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import LiteralString
 
 
 class Label(StrEnum):
@@ -94,6 +95,16 @@ class Rel(StrEnum):
     HANDLED_AT = "HANDLED_AT"  # Case->Venue
     HAS_STEP = "HAS_STEP"  # Case->CaseStep
     BY = "BY"  # CaseStep->Person (when the actor is a person of the graph)
+
+
+PLACED_IN: LiteralString = (
+    "-[:IN|HELD_AT|LIVES_IN|SERVES_GRID|HOLDS_POST|MEMBER_OF|VOLUNTEERS_AT*0..3]->"
+)
+"""Cypher path from a node to the areas it lies in directly (`(n)` + this + `(:Area)`): an area
+itself, a grid's community, a building's, family's or case's grid's community, the area of a
+federation, sisters group, council or venue, an activity's venue's area, a person's residence
+and the units of her appointments. Area scoping (`resolvers/scope.py`) and the placement of
+audit entries (`core/audit.py`) both follow it, then `PART_OF` up the area tree."""
 
 
 class Role(StrEnum):

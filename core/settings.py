@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     """Development mode: requests without a token act as admin. Never in production."""
     public_url: str | None = None
     """Where browsers reach this service; defaults to http://host:port."""
+    browser_origins: list[str] = []
+    """Origins of a remote Neo4j Browser that may fetch the guide and style sheet (CORS), e.g.
+    `["https://neo4j.example.org:7473"]`; the local Neo4j's own are always allowed."""
 
     # Authentication (docs/security.md).
     token_cache_seconds: float = 5.0

@@ -80,6 +80,41 @@ def is_blank(value: Any) -> bool:
     return normalise_text(value) == ""
 
 
+# --- formulas -----------------------------------------------------------------------------
+
+FORMULA_STARTS = frozenset("=+-@\t\r\n\0＝＋－＠")
+"""First characters that make a spreadsheet (Excel, WPS, LibreOffice) read a cell as a formula
+(or, for tab, CR, LF and NUL, let one follow), in half and full width."""
+
+
+def looks_like_formula(text: str) -> bool:
+    """True when a spreadsheet could take `text` for a formula: it starts, after any spaces,
+    with one of `FORMULA_STARTS`."""
+    return text.lstrip(" \u3000\xa0")[:1] in FORMULA_STARTS
+
+
+def _formula(
+    what_zh: str, what_en: str, exception_zh: str = "", exception_en: str = ""
+) -> InvalidValue:
+    return _invalid(
+        "FORMULA",
+        f"{what_zh}不能以 = + - @ 开头{exception_zh}：电子表格会把它当作公式执行",
+        f"{what_en} cannot start with =, +, - or @{exception_en}: a spreadsheet would run it "
+        "as a formula",
+    )
+
+
+def parse_name(value: Any) -> str:
+    """A person's name (`normalise_name`); FORMULA when it looks like a spreadsheet formula.
+
+    Blank gives `""`: whether a name is required is the caller's to say.
+    """
+    name = normalise_name(value)
+    if looks_like_formula(name):
+        raise _formula("姓名", "a name")
+    return name
+
+
 # --- resident identity numbers (GB 11643) -------------------------------------------------
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -128,6 +163,8 @@ def parse_id_number(value: Any) -> ResidentId:
             "digits are lost; format the column as text and enter it again",
         )
     text = normalise_text(value).replace(" ", "").upper()
+    if looks_like_formula(text):
+        raise _formula("身份证号", "an ID number")
     if len(text) == 15 and text.isdigit():
         raise _invalid(
             "ID_15_DIGITS",
@@ -175,11 +212,16 @@ def make_id_number(area_code: str, born: date, sequence: int, gender: str) -> st
 
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _LANDLINE = re.compile(r"^(0\d{2,3})-?(\d{7,8})$")
-_COUNTRY_PREFIX = re.compile(r"^(\+86|0086)")
+_COUNTRY_PREFIX = re.compile(r"^(\+86|0086)-?")
 
 
 def parse_phone(value: Any) -> str:
-    """A mobile (`13912345678`) or a landline (`0533-2345678`); spaces, dashes, +86 removed."""
+    """A mobile (`13912345678`) or a landline (`0533-2345678`); spaces, dashes, +86 removed.
+
+    The country code (`+86`, `0086`, also full-width `＋86`) is the one thing a phone may start
+    with besides digits: it is dropped, and anything else a spreadsheet would take for a
+    formula (`=`, `-`, `@`, another `+`) is FORMULA.
+    """
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = half_width(normalise_text(value), punctuation=True).replace(" ", "")
@@ -190,6 +232,13 @@ def parse_phone(value: Any) -> str:
             "the phone number was turned into scientific notation by Excel; format it as text",
         )
     text = _COUNTRY_PREFIX.sub("", text)
+    if looks_like_formula(text):
+        raise _formula(
+            "电话号码",
+            "a phone number",
+            "（国家代码 +86 除外）",
+            " (other than the country code +86)",
+        )
     if _MOBILE.match(text.replace("-", "")):
         return text.replace("-", "")
     landline = _LANDLINE.match(text)

@@ -800,9 +800,7 @@ def parse_step(c: RowContext) -> Record | None:
 
 
 def parse_person(c: RowContext) -> Record | None:
-    name = v.normalise_name(c.raw("name")) or None
-    if name is None:
-        c.text("name", required=True)
+    name = c.parse("name", v.parse_name, required=True) or None
     resident = c.parse("id_number", v.parse_id_number)
     birth = c.parse("birth_date", v.parse_date)
     gender = c.parse("gender", v.parse_gender)

@@ -10,7 +10,7 @@ from core.database import Database
 from core.model import FEDERATION_EXECUTIVE_ROLES, GRID_WORKER_ROLES, Label
 from resolvers.dataloaders import EACH_KEY, Related
 from resolvers.pagination import Page, PageRequest, fetch_page, page_query
-from resolvers.rows import APPOINTMENT_TYPES, ROW, native, primary_label
+from resolvers.rows import APPOINTMENT_TYPES, RELATIONSHIP_ROW, ROW, native, primary_label
 from resolvers.scope import in_scope
 
 MAX_PATH_HOPS = 8
@@ -230,11 +230,13 @@ WHERE all(r IN relationships(p) WHERE $categories OR NOT type(r) IN ['CLASSIFIED
 RETURN [x IN nodes(p) | {element: elementId(x), labels: labels(x),
     key: coalesce(x.code, x.id), caption: coalesce(x.name, x.title)}] AS nodes,
   [r IN relationships(p) | {type: type(r), start: elementId(startNode(r)),
-    end: elementId(endNode(r)), properties: properties(r)}] AS relationships"""
+    end: elementId(endNode(r)), properties: """
+    + RELATIONSHIP_ROW
+    + "}] AS relationships"
 )  # type: ignore[assignment]
 """The shortest connection (≤ 8 hops) between two nodes given by element id; family
 classifications and visits are skipped unless `$categories`; nodes outside `$scope` are
-avoided."""
+avoided. Relationships carry their domain properties only (`RELATIONSHIP_PROPERTIES`)."""
 
 
 async def dual_role_members(

@@ -17,9 +17,7 @@ from __future__ import annotations
 from typing import LiteralString
 
 from core.auth import Viewer
-from core.model import Label
-
-_UP: LiteralString = "IN|HELD_AT|LIVES_IN|SERVES_GRID|HOLDS_POST|MEMBER_OF|VOLUNTEERS_AT"
+from core.model import PLACED_IN, Label
 
 UNSCOPED_LABELS: tuple[str, ...] = (
     "Department",
@@ -49,7 +47,7 @@ def within(var: LiteralString, param: LiteralString) -> LiteralString:
     """
     up = f"${param} IN COLLECT {{ MATCH (home_)-[:PART_OF*0..]->(up_:Area) RETURN up_.code }}"
     return (
-        f"(EXISTS {{ MATCH ({var})-[:{_UP}*0..3]->(home_:Area) WHERE {up} }}"
+        f"(EXISTS {{ MATCH ({var}){PLACED_IN}(home_:Area) WHERE {up} }}"
         f" OR ({var}:CaseStep AND EXISTS {{ MATCH ({var})<-[:HAS_STEP]-(:Case)-[:IN]->(:Grid)"
         f"-[:IN]->(home_:Area) WHERE {up} }}))"
     )  # type: ignore[return-value]

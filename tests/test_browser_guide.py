@@ -1,4 +1,5 @@
-"""The Neo4j Browser guide and style sheet: every guide query runs, the routes answer cross-origin.
+"""The Neo4j Browser guide and style sheet: every guide query runs, the routes answer cross-origin
+to the local Neo4j Browser.
 
 The queries run on a small fixture graph (`tests/analyst_graph.py`) in the real test Neo4j, and
 each must find something there, so a renamed label or property breaks this test, not an analyst.
@@ -84,10 +85,13 @@ def test_guide_queries_return_the_expected_answers(
     ]
 
 
-def test_guide_is_served_cross_origin_with_runnable_queries(client: TestClient) -> None:
-    response = client.get("/browser/guide", headers={"origin": "http://127.0.0.1:7474"})
+def test_guide_is_served_cross_origin_with_runnable_queries(
+    client: TestClient, settings: Settings
+) -> None:
+    browser = f"http://127.0.0.1:{settings.neo4j_http_port}"  # the local Neo4j Browser
+    response = client.get("/browser/guide", headers={"origin": browser})
     assert response.status_code == 200
-    assert response.headers["access-control-allow-origin"] == "*"
+    assert response.headers["access-control-allow-origin"] == browser
     assert response.headers["content-type"].startswith("text/html")
     page = response.text
     assert page.startswith('<article class="guide">')
@@ -97,15 +101,18 @@ def test_guide_is_served_cross_origin_with_runnable_queries(client: TestClient) 
         assert query.cypher in {html.unescape(text) for text in runnable}
     # Neo4j Browser's content policy allows data: images only: the picture travels inline.
     assert 'src="data:image/svg+xml;base64,' in page
-    preflight = client.options("/browser/guide", headers={"origin": "http://127.0.0.1:7474"})
+    preflight = client.options("/browser/guide", headers={"origin": browser})
     assert preflight.status_code == 204
-    assert preflight.headers["access-control-allow-origin"] == "*"
+    assert preflight.headers["access-control-allow-origin"] == browser
 
 
-def test_style_sheet_gives_every_label_a_colour_and_caption(client: TestClient) -> None:
-    response = client.get("/browser/style.grass")
+def test_style_sheet_gives_every_label_a_colour_and_caption(
+    client: TestClient, settings: Settings
+) -> None:
+    browser = f"http://localhost:{settings.neo4j_http_port}"
+    response = client.get("/browser/style.grass", headers={"origin": browser})
     assert response.status_code == 200
-    assert response.headers["access-control-allow-origin"] == "*"
+    assert response.headers["access-control-allow-origin"] == browser
     assert response.text == style_sheet()
     for label in Label:
         colour, caption, _ = LABEL_STYLE[label]

@@ -73,8 +73,8 @@ def _validated(fields: PersonFields, checks: Checks, identity: IdentityKey) -> d
     """The graph properties of the fields given, each validated; problems go to `checks`."""
     props: dict[str, Any] = {}
     if fields.name is not None:
-        name = v.normalise_name(fields.name)
-        if not name:
+        name = checks.parse("name", v.parse_name, fields.name)
+        if name == "":
             checks.fail("name", "REQUIRED", "this field is required", "此项必填")
         props["name"] = name
     resident = checks.parse("idNumber", v.parse_id_number, fields.id_number)
@@ -197,10 +197,13 @@ async def update_person(
     async def work(tx: AsyncManagedTransaction) -> dict[str, Any]:
         before = await locate(tx, write, Label.PERSON, person_id, lock=True, field="id")
         old_residence = None
+        placed_before: list[str] = []
         if fields.residence_code is not None:
             await _residence(tx, write, fields.residence_code, checks)
             found = await (await tx.run(RESIDENCE_OF, id=person_id)).single()
             old_residence = found["code"] if found else None
+            # A move: the entry belongs to the area she leaves as well as to the one she joins.
+            placed_before = await audit.placement(tx, target(Label.PERSON, person_id))
         await (
             await tx.run(UPDATE_PERSON, id=person_id, props=props, residence=fields.residence_code)
         ).consume()
@@ -216,6 +219,7 @@ async def update_person(
             before=old,
             after=after,
             request_id=write.request_id,
+            placed_before=placed_before,
         )
         return await fetch_row(tx, Label.PERSON, person_id)
 

@@ -14,6 +14,7 @@ from core.errors import Forbidden
 from resolvers.mutations import audit as resolvers
 from resolvers.mutations.common import PERMISSIONS
 from resolvers.pagination import PageRequest
+from schema.common import scope
 from schema.connection import AfterArg, Connection, Edge, FirstArg, PageInfo, wants_total
 from schema.context import Context
 
@@ -49,7 +50,9 @@ class AuditEntry:
 class AuditQuery:
     @strawberry.field(
         description="The audit log, newest first: every mutation's change (admins only; "
-        "FORBIDDEN otherwise). Filter by `target` (`Case:C2025-000001`), `actor` or `action`."
+        "FORBIDDEN otherwise). Filter by `target` (`Case:C2025-000001`), `actor` or `action`. "
+        "A token limited to an area reads the changes of what lay in that area when they were "
+        "made; values are masked as the fields they come from are."
     )
     async def audit_log(
         self,
@@ -75,17 +78,19 @@ class AuditQuery:
             strawberry.argument(description="Only changes by this mutation, e.g. `acceptCase`."),
         ] = None,
     ) -> Connection[AuditEntry]:
+        viewer = info.context.viewer
         needed = PERMISSIONS["auditLog"]
-        if not info.context.viewer.at_least(needed):
+        if not viewer.at_least(needed):
             raise Forbidden("The audit log is for admins.", requiredRole=needed.value)
         page, entries = await resolvers.list_entries(
             info.context.db,
+            scope(info),
             PageRequest.of("AuditEntry", first, after, count=wants_total(info)),
             target=target,
             actor=actor,
             action=action,
         )
-        nodes = [AuditEntry.of(e) for e in entries]
+        nodes = [AuditEntry.of(e.masked_for(viewer)) for e in entries]
         return Connection(
             edges=[Edge(cursor=c, node=n) for c, n in zip(page.cursors, nodes, strict=True)],
             nodes=nodes,

@@ -132,6 +132,14 @@ MIGRATIONS: tuple[Migration, ...] = (
         ),
         data=key_people,
     ),
+    Migration(
+        id="0009_case_counters",
+        description="One case-number counter per year (reportCase numbers cases atomically)",
+        statements=(
+            "CREATE CONSTRAINT casecounter_year_unique IF NOT EXISTS "
+            "FOR (n:CaseCounter) REQUIRE n.year IS UNIQUE",
+        ),
+    ),
 )
 
 CREATE_MIGRATION_CONSTRAINT: LiteralString = (

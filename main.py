@@ -201,6 +201,7 @@ def uvicorn_options(settings: Settings) -> dict[str, Any]:
         "host": settings.host,
         "port": settings.port,
         "access_log": False,  # core.observability logs each request
+        "timeout_keep_alive": settings.keep_alive_seconds,
         "log_level": settings.log_level,
         # uvicorn would believe X-Forwarded-For from 127.0.0.1 (FORWARDED_ALLOW_IPS); the app
         # believes it from GRIDGRAPH_TRUSTED_PROXIES only (core/proxy.py).

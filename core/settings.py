@@ -57,6 +57,11 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 1
+    keep_alive_seconds: float = Field(default=75.0, gt=0)
+    """How long an idle client connection is kept open. Longer than the idle timeout of the
+    clients and proxies in front (5 s for httpx, 60 s for nginx and most load balancers), so
+    that they close first: a connection the server closes just as a client sends on it is a
+    request dropped without an answer."""
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     dev_mode: bool = False
     """Development mode: requests without a token act as admin. Never in production."""

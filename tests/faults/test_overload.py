@@ -75,6 +75,7 @@ def test_a_burst_beyond_the_admission_limit_gets_200s_and_coded_503s(
             outcomes = Counter(asyncio.run(_burst(service.url, issued.secret, CITY_WIDE, 120)))
     finally:
         delete_token(mutation_graph, settings.neo4j_database, issued.record.id)
+    print("\n120 requests, 4 admitted at once:", dict(outcomes))
     allowed = {"200", "503 OVERLOADED +Retry-After"}
     assert set(outcomes) <= allowed, outcomes
     assert outcomes["200"] > 0 and outcomes["503 OVERLOADED +Retry-After"] > 0, outcomes
@@ -91,6 +92,7 @@ def test_a_burst_with_the_default_limits_gets_no_500_and_no_dropped_connection(
             outcomes = Counter(asyncio.run(_burst(service.url, issued.secret, CITY_WIDE, 240)))
     finally:
         delete_token(mutation_graph, settings.neo4j_database, issued.record.id)
+    print("\n240 requests, default limits:", dict(outcomes))
     assert set(outcomes) <= {"200", "503 OVERLOADED +Retry-After"}, outcomes
     assert outcomes["200"] > 0, outcomes
 

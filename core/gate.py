@@ -156,7 +156,8 @@ class GraphQLGate:
                 reason=reason,
             )
         except REFUSALS as error:
-            log.warning("token look-up failed: %s", error.__cause__ or error.message)
+            if error.__cause__ is not None:  # not when admission refused it: that is counted
+                log.warning("token look-up failed: %s", error.__cause__)
             return None, _refusal(error)
         except Exception:
             log.exception("token look-up failed unexpectedly")

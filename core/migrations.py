@@ -133,7 +133,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         data=key_people,
     ),
     Migration(
-        id="0009_case_counters",
+        id="0010_case_counters",
         description="One case-number counter per year (reportCase numbers cases atomically)",
         statements=(
             "CREATE CONSTRAINT casecounter_year_unique IF NOT EXISTS "

@@ -7,7 +7,7 @@ Two concurrent transitions on one case therefore serialise on the lock: the seco
 status the first one committed and is refused (`InvalidTransition`) when it no longer applies.
 
 A new case is numbered `C<year>-<seq>` from the year's `(:CaseCounter {year})` (unique per year,
-migration 0009), whose write lock the report takes before reading it: concurrent reports take
+migration 0010), whose write lock the report takes before reading it: concurrent reports take
 their numbers one after the other, each in the transaction that creates its case, so a report
 that fails gives its number back and no two reports ever draw the same one. A counter that does
 not exist yet starts from the highest number the year's cases already have.

@@ -14,6 +14,7 @@ from typing import Any
 
 import typer
 from cross_web import HTTPException  # what Strawberry's views raise
+from neo4j import AsyncDriver
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
@@ -24,8 +25,9 @@ from strawberry.http import GraphQLRequestData
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 
+from core.admission import Admission
 from core.database import Database, create_async_driver, create_sync_driver, ping
-from core.errors import DatabaseUnavailable
+from core.errors import DatabaseBusy, DatabaseUnavailable, Overloaded
 from core.gate import INTERNAL_MESSAGE, GraphQLGate
 from core.http import (
     GRAPHQL_RESPONSE,
@@ -42,6 +44,7 @@ from core.migrations import prepare_graph
 from core.observability import AccessLogMiddleware, configure_logging, request_id_var
 from core.proxy import ProxyHeadersMiddleware
 from core.settings import Settings
+from core.tokens import TokenUsage
 
 log = logging.getLogger("gridgraph.app")
 
@@ -191,10 +194,30 @@ async def _prepare_until_done(app: Starlette, settings: Settings) -> None:
         await asyncio.sleep(PREPARE_RETRY_SECONDS)
 
 
+async def _flush_once(usage: TokenUsage, driver: AsyncDriver, settings: Settings) -> None:
+    """Write the tokens' last uses noted so far; a failure is logged, and tried again later."""
+    if not usage.pending:
+        return
+    try:
+        await usage.flush(Database(driver, settings, retry_seconds=0))
+    except Exception as error:
+        log.warning("could not record when %d tokens were last used: %s", usage.pending, error)
+
+
+async def _flush_token_usage(usage: TokenUsage, driver: AsyncDriver, settings: Settings) -> None:
+    """Every `token_last_used_flush_seconds`, one batched write of `lastUsedAt`."""
+    while True:
+        await asyncio.sleep(settings.token_last_used_flush_seconds)
+        await _flush_once(usage, driver, settings)
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     """Build the ASGI app: /graphql (GraphiQL on GET), /healthz, /readyz."""
     settings = settings or Settings()
     configure_logging(settings.log_level)
+
+    admission = Admission(settings)
+    gate = GraphQLGate(GridgraphGraphQL(settings), settings, admission=admission)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -206,29 +229,48 @@ def create_app(settings: Settings | None = None) -> Starlette:
         # reports not-ready and keeps trying.
         preparing = asyncio.create_task(_prepare_until_done(app, settings))
         await asyncio.wait([preparing], timeout=settings.neo4j_connection_timeout * 3)
+        background = [
+            asyncio.create_task(admission.watch(driver, settings)),
+            asyncio.create_task(_flush_token_usage(gate.authenticator.usage, driver, settings)),
+        ]
         yield
-        preparing.cancel()
+        for task in [preparing, *background]:
+            task.cancel()
+        await asyncio.gather(preparing, *background, return_exceptions=True)
+        await _flush_once(gate.authenticator.usage, driver, settings)
         await driver.close()
 
     async def healthz(request: Request) -> Response:
         return PlainTextResponse("ok")
 
     async def readyz(request: Request) -> Response:
-        if request.app.state.identity is None:
+        """Ready when a request would be served now: the graph is prepared, Neo4j answers a
+        read through the service's own pool, and the process has a free admission slot."""
+
+        def unavailable(reason: str, status: str = "unavailable") -> Response:
             return JSONResponse(
-                {"status": "unavailable", "reason": request.app.state.not_ready}, status_code=503
-            )
-        try:
-            agent = await asyncio.wait_for(
-                ping(request.app.state.driver, settings.neo4j_database),
-                timeout=settings.neo4j_connection_timeout,
-            )
-        except (DatabaseUnavailable, TimeoutError) as error:
-            reason = str(error) or "timed out"
-            return JSONResponse(
-                {"status": "unavailable", "reason": f"Neo4j does not answer: {reason}"},
+                {"status": status, "reason": reason},
                 status_code=503,
+                headers={"Retry-After": str(admission.retry_after)},
             )
+
+        if request.app.state.identity is None:
+            return unavailable(request.app.state.not_ready)
+        if admission.down_reason is not None:
+            return unavailable(f"Neo4j does not answer: {admission.down_reason}")
+        try:
+            async with admission.slot():
+                agent = await ping(
+                    request.app.state.driver,
+                    settings.neo4j_database,
+                    settings.neo4j_connection_timeout,
+                )
+        except Overloaded as error:
+            return unavailable(error.message, status="overloaded")
+        except (DatabaseUnavailable, DatabaseBusy) as error:
+            cause = error.__cause__
+            reason = str(cause) if cause is not None and str(cause) else error.message
+            return unavailable(f"Neo4j does not answer: {reason}")
         return JSONResponse({"status": "ready", "neo4j": agent})
 
     routes = [
@@ -236,13 +278,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/readyz", readyz),
         # A Route, not a Mount: POST /graphql must answer, not redirect to /graphql/. Every
         # method reaches the view, whose 405 is JSON like its other refusals.
-        Route("/graphql", MediaTypes(GraphQLGate(GridgraphGraphQL(settings), settings))),
+        Route("/graphql", MediaTypes(gate)),
     ]
     from core import browser_guide, graphiql
 
     routes += [*browser_guide.routes(settings), *graphiql.routes()]
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.settings = settings
+    app.state.admission = admission
     app.add_middleware(AccessLogMiddleware)
     # Outermost: the access log, the limits and the app all see the client it resolves.
     app.add_middleware(ProxyHeadersMiddleware, trusted=settings.trusted_proxies)
@@ -255,6 +298,7 @@ def uvicorn_options(settings: Settings) -> dict[str, Any]:
         "host": settings.host,
         "port": settings.port,
         "access_log": False,  # core.observability logs each request
+        "timeout_keep_alive": settings.keep_alive_seconds,
         "log_level": settings.log_level,
         # uvicorn would believe X-Forwarded-For from 127.0.0.1 (FORWARDED_ALLOW_IPS); the app
         # believes it from GRIDGRAPH_TRUSTED_PROXIES only (core/proxy.py).

@@ -2,26 +2,58 @@
 
 One `AsyncDriver` per process (created in the ASGI lifespan); every query goes through
 `Database.read` / `Database.write`, which pick the routing (reads may go to secondaries on a
-cluster), name the database, apply the server-side timeout, count round trips, and turn a lost
-connection into `DatabaseUnavailable`.
+cluster), name the database, apply the server-side timeout, count round trips, and turn driver
+errors into errors a client can act on: a lost connection into `DatabaseUnavailable`, no free
+connection or lock waits that ended into `DatabaseBusy`, a query past its time into
+`QueryTimeout`. None of them reaches a client as a masked "Internal server error".
+
+The pool: a connection left dead by a Neo4j restart is found by the liveness check (a RESET
+round trip on a connection idle for over `neo4j_liveness_check_timeout` seconds) and dropped
+before a request can use it; the pool never holds more than `neo4j_max_connection_pool_size`
+connections, and admission control (core/admission.py) keeps the demand below that.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any, LiteralString, TypeVar
 
 import neo4j
 from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction, Driver, GraphDatabase
-from neo4j.exceptions import Neo4jError, ServiceUnavailable, SessionExpired
+from neo4j.exceptions import (
+    ConnectionPoolError,
+    Neo4jError,
+    ServiceUnavailable,
+    SessionExpired,
+    TransientError,
+)
 
-from core.errors import DatabaseUnavailable, QueryTimeout
+from core.errors import DatabaseBusy, DatabaseUnavailable, QueryTimeout
 from core.settings import Settings
 
 T = TypeVar("T")
 Row = dict[str, Any]
 
 UNAVAILABLE = (ServiceUnavailable, SessionExpired, OSError)
+
+LOCK_WAIT_ENDED = frozenset(
+    {
+        "Neo.ClientError.Transaction.LockClientStopped",
+        "Neo.ClientError.Transaction.Terminated",
+        "Neo.TransientError.Transaction.LockClientStopped",
+        "Neo.TransientError.Transaction.Terminated",
+    }
+)
+"""Codes of a transaction ended while it waited for a lock, with nothing written. Neo4j 5
+classifies them as client errors, so the driver's managed transactions do not retry them;
+`Database.write_tx` does, and elsewhere they are `DatabaseBusy`."""
+
+WRITE_ATTEMPTS = 3
+"""Runs of a write transaction whose lock wait was ended, before `DatabaseBusy`."""
+
+BUSY_RETRY_AFTER = 1
+"""Seconds a client refused with `DatabaseBusy` is asked to wait."""
 
 
 def _driver_options(settings: Settings) -> dict[str, Any]:
@@ -30,6 +62,9 @@ def _driver_options(settings: Settings) -> dict[str, Any]:
         "connection_timeout": settings.neo4j_connection_timeout,
         "connection_acquisition_timeout": settings.neo4j_connection_timeout,
         "max_transaction_retry_time": settings.neo4j_max_retry_time,
+        "max_connection_pool_size": settings.neo4j_max_connection_pool_size,
+        "liveness_check_timeout": settings.neo4j_liveness_check_timeout,
+        "max_connection_lifetime": settings.neo4j_max_connection_lifetime,
         "user_agent": "gridgraph/0.1",
         # Server notifications (e.g. "property key does not exist" on an optional property)
         # are for query authors; `GRIDGRAPH_NEO4J_NOTIFICATIONS=WARNING` shows them while tuning.
@@ -48,12 +83,19 @@ def create_sync_driver(settings: Settings) -> Driver:
 
 
 class Database:
-    """Runs Cypher for one request (or one job) and counts the round trips it makes."""
+    """Runs Cypher for one request (or one job) and counts the round trips it makes.
 
-    def __init__(self, driver: AsyncDriver, settings: Settings) -> None:
+    `retry_seconds` overrides how long transient failures are retried (the token look-up
+    answers fast instead of retrying for `neo4j_max_retry_time`).
+    """
+
+    def __init__(
+        self, driver: AsyncDriver, settings: Settings, *, retry_seconds: float | None = None
+    ) -> None:
         self.driver = driver
         self.name = settings.neo4j_database
         self.timeout = settings.neo4j_query_timeout
+        self.retry_seconds = retry_seconds
         self.round_trips = 0
 
     async def read(self, query: LiteralString, **params: Any) -> list[Row]:
@@ -69,33 +111,59 @@ class Database:
         return await self._run(work, neo4j.READ_ACCESS)
 
     async def write_tx(self, work: Callable[[AsyncManagedTransaction], Awaitable[T]]) -> T:
-        """Run `work` in a managed write transaction (retried on transient errors)."""
-        return await self._run(work, neo4j.WRITE_ACCESS)
+        """Run `work` in a managed write transaction, retried on transient errors and, up to
+        `WRITE_ATTEMPTS` runs, when a lock wait was ended (nothing was written then)."""
+        for attempt in range(1, WRITE_ATTEMPTS + 1):
+            try:
+                return await self._run(work, neo4j.WRITE_ACCESS)
+            except DatabaseBusy as error:
+                cause = error.__cause__
+                ended = isinstance(cause, Neo4jError) and cause.code in LOCK_WAIT_ENDED
+                if not ended or attempt == WRITE_ATTEMPTS:
+                    raise
+                await asyncio.sleep(0.05 * attempt)
+        raise AssertionError("unreachable")
 
     async def _run(
         self, work: Callable[[AsyncManagedTransaction], Awaitable[T]], access_mode: str
     ) -> T:
         self.round_trips += 1
         timed = neo4j.unit_of_work(timeout=self.timeout)(work)
+        options: dict[str, Any] = {}
+        if self.retry_seconds is not None:
+            options["max_transaction_retry_time"] = self.retry_seconds
         try:
             async with self.driver.session(
-                database=self.name, default_access_mode=access_mode
+                database=self.name, default_access_mode=access_mode, **options
             ) as session:
                 if access_mode == neo4j.READ_ACCESS:
                     return await session.execute_read(timed)
                 return await session.execute_write(timed)
         except UNAVAILABLE as error:
             raise DatabaseUnavailable(
-                "The graph database is not reachable right now; try again shortly."
+                "The graph database is not reachable right now; try again shortly.",
+                retryAfter=BUSY_RETRY_AFTER,
             ) from error
+        except ConnectionPoolError as error:
+            raise _busy("no database connection became free in time") from error
         except Neo4jError as error:
-            if "TransactionTimedOut" not in (error.code or ""):
-                raise
-            raise QueryTimeout(
-                f"The query took longer than {self.timeout:g} s and was cancelled; "
-                "ask for less (smaller pages, fewer nested fields, a narrower filter).",
-                limitSeconds=self.timeout,
-            ) from error
+            code = error.code or ""
+            if "TransactionTimedOut" in code:
+                raise QueryTimeout(
+                    f"The query took longer than {self.timeout:g} s and was cancelled; "
+                    "ask for less (smaller pages, fewer nested fields, a narrower filter).",
+                    limitSeconds=self.timeout,
+                ) from error
+            if isinstance(error, TransientError) or code in LOCK_WAIT_ENDED:
+                raise _busy("concurrent work kept it from finishing") from error
+            raise
+
+
+def _busy(why: str) -> DatabaseBusy:
+    return DatabaseBusy(
+        f"The graph database is busy ({why}); try again in a moment.",
+        retryAfter=BUSY_RETRY_AFTER,
+    )
 
 
 def _fetch_all(
@@ -108,12 +176,25 @@ def _fetch_all(
     return work
 
 
-async def ping(driver: AsyncDriver, database: str) -> str:
-    """Return the server agent string, or raise `DatabaseUnavailable`."""
+async def ping(driver: AsyncDriver, database: str, timeout: float) -> str:
+    """Run `RETURN 1` once, without retries, through the driver's pool; the server agent
+    string, or `DatabaseUnavailable` (also when it takes over `timeout` s) / `DatabaseBusy`."""
+
+    async def once() -> str:
+        async with driver.session(
+            database=database,
+            default_access_mode=neo4j.READ_ACCESS,
+            connection_acquisition_timeout=timeout,
+        ) as session:
+            result = await session.run("RETURN 1 AS ok")
+            summary = await result.consume()
+            return summary.server.agent
+
     try:
-        _, summary, _ = await driver.execute_query(
-            "RETURN 1 AS ok", database_=database, routing_=neo4j.RoutingControl.READ
-        )
-        return summary.server.agent
+        return await asyncio.wait_for(once(), timeout=timeout)
+    except TimeoutError as error:
+        raise DatabaseUnavailable(f"no answer within {timeout:g} s") from error
     except UNAVAILABLE as error:
         raise DatabaseUnavailable(str(error) or type(error).__name__) from error
+    except ConnectionPoolError as error:
+        raise _busy("no database connection became free in time") from error

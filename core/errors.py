@@ -39,6 +39,19 @@ class DatabaseUnavailable(AppError):
     code = "DATABASE_UNAVAILABLE"
 
 
+class DatabaseBusy(AppError):
+    """Neo4j is reachable but cannot take the work now (no free connection, lock waits ended,
+    a transient error that retrying did not cure); retrying a moment later may succeed."""
+
+    code = "DATABASE_BUSY"
+
+
+class Overloaded(AppError):
+    """This process already runs as many operations as it admits; refused before any work."""
+
+    code = "OVERLOADED"
+
+
 class QueryTimeout(AppError):
     """A Cypher transaction ran past `neo4j_query_timeout` and the server cancelled it."""
 

@@ -2,8 +2,12 @@
 
 It runs before Strawberry sees a request, so a refused request costs no parsing, and it answers
 with the HTTP status a client or proxy expects: 413 (body too large), 401 (no or bad token), 429
-(rate limit, with `Retry-After`), 503 (token look-up impossible). Bodies are JSON in the GraphQL
+(rate limit, with `Retry-After`), 503 with `Retry-After` (the token look-up impossible, Neo4j
+down, or the process at its admission limit: `core.admission`). Bodies are JSON in the GraphQL
 error shape: `{"errors": [{"message": ..., "extensions": {"code": ...}}]}`.
+
+An operation that passed the checks runs in an admission slot, taken after its body was read
+(so a slow client holds no slot) and before any of its work starts.
 
 GET /graphql without a `query` parameter (the GraphiQL page) passes untouched; a GET carrying a
 query is an operation and is checked like a POST. The viewer found here reaches the GraphQL
@@ -13,15 +17,17 @@ context through `scope["state"]["viewer"]` (`request.state.viewer`).
 from __future__ import annotations
 
 import logging
+from contextlib import AsyncExitStack
 from typing import Any
 from urllib.parse import parse_qs
 
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from core.admission import Admission
 from core.auth import DEVELOPMENT_VIEWER, Authenticator, Viewer, bearer_credential
 from core.database import Database
-from core.errors import DatabaseUnavailable, Unauthenticated
+from core.errors import AppError, DatabaseBusy, DatabaseUnavailable, Overloaded, Unauthenticated
 from core.ratelimit import RateLimiter, client_key, retry_after_header
 from core.settings import Settings
 
@@ -34,6 +40,13 @@ MISSING_TOKEN_MESSAGE = (
 )
 
 INTERNAL_MESSAGE = "Internal server error; quote the request id when reporting it."
+
+LOOKUP_RETRY_SECONDS = 1.0
+"""How long a token look-up retries a failing Neo4j before the request gets 503: less than the
+`neo4j_max_retry_time` of the API's own queries, so a caller waiting on its token learns fast."""
+
+REFUSALS = (DatabaseUnavailable, DatabaseBusy, Overloaded)
+"""What the gate answers with 503 and `Retry-After`."""
 
 
 def _error(
@@ -54,10 +67,13 @@ class _ClientGone(Exception):
 class GraphQLGate:
     """ASGI middleware for the GraphQL app; one per application (it holds the caches)."""
 
-    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+    def __init__(
+        self, app: ASGIApp, settings: Settings, admission: Admission | None = None
+    ) -> None:
         self.app = app
         self.settings = settings
-        self.authenticator = Authenticator(settings)
+        self.admission = admission or Admission(settings)
+        self.authenticator = Authenticator(settings, admission=self.admission)
         self.limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -92,7 +108,13 @@ class GraphQLGate:
         if scope["type"] == "websocket":
             await self.app(scope, receive, send)
             return
-        await self.app(scope, _replay(body, receive), send)
+        async with AsyncExitStack() as admitted:
+            try:
+                await admitted.enter_async_context(self.admission.slot())
+            except REFUSALS as refusal:
+                await _refusal(refusal)(scope, receive, send)
+                return
+            await self.app(scope, _replay(body, receive), send)
 
     def _check_length(self, headers: dict[str, str]) -> JSONResponse | None:
         length = headers.get("content-length", "")
@@ -120,7 +142,9 @@ class GraphQLGate:
                 if self.settings.dev_mode:
                     return DEVELOPMENT_VIEWER, None
                 raise Unauthenticated(MISSING_TOKEN_MESSAGE, reason="MISSING")
-            db = Database(scope["app"].state.driver, self.settings)
+            db = Database(
+                scope["app"].state.driver, self.settings, retry_seconds=LOOKUP_RETRY_SECONDS
+            )
             return await self.authenticator.authenticate(credential, db), None
         except Unauthenticated as error:
             self.limiter.acquire(failures)
@@ -137,9 +161,10 @@ class GraphQLGate:
                 headers={"WWW-Authenticate": challenge},
                 reason=reason,
             )
-        except DatabaseUnavailable as error:
-            log.warning("token look-up failed: %s", error.__cause__ or error)
-            return None, _error(503, error.message, error.code)
+        except REFUSALS as error:
+            if error.__cause__ is not None:  # not when admission refused it: that is counted
+                log.warning("token look-up failed: %s", error.__cause__)
+            return None, _refusal(error)
         except Exception:
             log.exception("token look-up failed unexpectedly")
             return None, _error(500, INTERNAL_MESSAGE, "INTERNAL_SERVER_ERROR")
@@ -158,6 +183,18 @@ class GraphQLGate:
             headers={"Retry-After": seconds},
             retryAfter=int(seconds),
         )
+
+
+def _refusal(error: AppError) -> JSONResponse:
+    """503 with `Retry-After` (and `extensions.retryAfter`) for a request not served now."""
+    seconds = str(error.details.get("retryAfter") or 1)
+    return _error(
+        503,
+        error.message,
+        error.code,
+        headers={"Retry-After": seconds},
+        **{"retryAfter": int(seconds), **error.details},
+    )
 
 
 def _is_operation(scope: Scope) -> bool:

@@ -139,6 +139,14 @@ MIGRATIONS: tuple[Migration, ...] = (
         statements=(),
         data=place_existing_entries,
     ),
+    Migration(
+        id="0010_case_counters",
+        description="One case-number counter per year (reportCase numbers cases atomically)",
+        statements=(
+            "CREATE CONSTRAINT casecounter_year_unique IF NOT EXISTS "
+            "FOR (n:CaseCounter) REQUIRE n.year IS UNIQUE",
+        ),
+    ),
 )
 
 CREATE_MIGRATION_CONSTRAINT: LiteralString = (

@@ -44,11 +44,24 @@ class Settings(BaseSettings):
     """Lowest severity of server notifications the driver asks for and logs."""
     neo4j_query_timeout: float = 30.0
     """Server-side timeout of each Cypher transaction issued by the service, in seconds."""
+    neo4j_max_connection_pool_size: int = Field(default=100, gt=0)
+    """Most Bolt connections the service's driver keeps open (per process)."""
+    neo4j_liveness_check_timeout: float | None = 2.0
+    """A pooled connection idle for longer than this many seconds is checked (one round trip)
+    before use, so that connections left dead by a Neo4j restart are dropped, not used; None:
+    never checked."""
+    neo4j_max_connection_lifetime: float = 3600.0
+    """Seconds after which a pooled connection is closed and replaced."""
 
     # The HTTP service.
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 1
+    keep_alive_seconds: float = Field(default=75.0, gt=0)
+    """How long an idle client connection is kept open. Longer than the idle timeout of the
+    clients and proxies in front (5 s for httpx, 60 s for nginx and most load balancers), so
+    that they close first: a connection the server closes just as a client sends on it is a
+    request dropped without an answer."""
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     dev_mode: bool = False
     """Development mode: requests without a token act as admin. Never in production."""
@@ -108,6 +121,17 @@ class Settings(BaseSettings):
     """Sustained requests per minute per token (or per client address without one); 0: off."""
     rate_limit_burst: int = 120
     """Requests a token may make at once before the per-minute rate applies."""
+    max_in_flight: int = Field(default=32, gt=0)
+    """Most GraphQL operations one process runs against Neo4j at once (keep it below the
+    connection pool size); more wait up to `admission_wait`, then get 503 OVERLOADED."""
+    admission_wait: float = Field(default=1.0, ge=0)
+    """Seconds a request beyond `max_in_flight` waits for its turn before it is refused."""
+    max_queued: int = Field(default=200, ge=0)
+    """Most requests waiting for a turn at once; beyond that, refused at once."""
+    health_check_interval: float = Field(default=1.0, gt=0)
+    """Seconds between the background checks that Neo4j answers (readiness, fast refusals)."""
+    token_last_used_flush_seconds: float = Field(default=30.0, gt=0)
+    """How often the tokens' `lastUsedAt` is written, in one batch, off the request path."""
     introspection: bool = True
     """Answer schema introspection; turn off in production with GRIDGRAPH_INTROSPECTION=false."""
 

@@ -69,16 +69,23 @@ MATCH (a:Area {code: $code})
 RETURN a.code AS code
 """
 
-# Marks the token used (at most once per cache period per process) and returns it.
-USE_TOKEN: LiteralString = """
+# A read: the request path never writes (`lastUsedAt` is written by `TokenUsage.flush`).
+FIND_TOKEN: LiteralString = """
 MATCH (t:ApiToken {hash: $hash})
-SET t.lastUsedAt = CASE
-  WHEN t.revokedAt IS NULL AND (t.expiresAt IS NULL OR t.expiresAt > datetime()) THEN datetime()
-  ELSE t.lastUsedAt
-END
 RETURN t.id AS id, t.name AS name, t.role AS role, t.areaCode AS areaCode,
        t.revokedAt IS NOT NULL AS revoked,
        t.expiresAt IS NOT NULL AND t.expiresAt <= datetime() AS expired
+"""
+
+# One batch for every token used since the last flush; never moves `lastUsedAt` back, and
+# leaves revoked and expired tokens as they were.
+RECORD_LAST_USED: LiteralString = """
+UNWIND $rows AS row
+MATCH (t:ApiToken {id: row.id})
+WHERE t.revokedAt IS NULL
+  AND (t.expiresAt IS NULL OR t.expiresAt > row.at)
+  AND (t.lastUsedAt IS NULL OR t.lastUsedAt < row.at)
+SET t.lastUsedAt = row.at
 """
 
 
@@ -224,7 +231,7 @@ class TokenCheck:
 
 async def check_token(db: Database, secret: str) -> TokenCheck:
     """Find the token whose hash matches `secret`; refuse unknown, revoked and expired ones."""
-    rows = await db.write(USE_TOKEN, hash=hash_token(secret))
+    rows = await db.read(FIND_TOKEN, hash=hash_token(secret))
     if not rows:
         return TokenCheck(None, "The token is not known to this service.")
     row = rows[0]
@@ -246,6 +253,40 @@ async def check_token(db: Database, secret: str) -> TokenCheck:
             token_id=row["id"],
         )
     )
+
+
+class TokenUsage:
+    """When each token was last used in this process, written to the graph in batches.
+
+    `note` is a dictionary update on the request path; `flush` (every
+    `token_last_used_flush_seconds`, from the ASGI lifespan, and once at shutdown) writes them
+    all in one transaction. Best effort: a failed flush keeps the times for the next one, and a
+    request never waits for it nor fails because of it.
+    """
+
+    def __init__(self) -> None:
+        self._pending: dict[str, datetime] = {}
+
+    def note(self, token_id: str) -> None:
+        self._pending[token_id] = datetime.now(UTC)
+
+    @property
+    def pending(self) -> int:
+        return len(self._pending)
+
+    async def flush(self, db: Database) -> int:
+        """Write the times noted since the last flush; how many tokens they were."""
+        if not self._pending:
+            return 0
+        taken, self._pending = self._pending, {}
+        rows = [{"id": token_id, "at": at} for token_id, at in taken.items()]
+        try:
+            await db.write(RECORD_LAST_USED, rows=rows)
+        except BaseException:
+            for token_id, at in taken.items():
+                self._pending.setdefault(token_id, at)  # a newer use noted meanwhile wins
+            raise
+        return len(rows)
 
 
 def expiry_after(days: int | None) -> datetime | None:

@@ -5,6 +5,12 @@ Every transition runs in one write transaction that first takes the case node's 
 `core.workflow.next_status`, appends a `CaseStep` (`<case id>#<seq>`) and writes the audit entry.
 Two concurrent transitions on one case therefore serialise on the lock: the second one reads the
 status the first one committed and is refused (`InvalidTransition`) when it no longer applies.
+
+A new case is numbered `C<year>-<seq>` from the year's `(:CaseCounter {year})` (unique per year,
+migration 0010), whose write lock the report takes before reading it: concurrent reports take
+their numbers one after the other, each in the transaction that creates its case, so a report
+that fails gives its number back and no two reports ever draw the same one. A counter that does
+not exist yet starts from the highest number the year's cases already have.
 """
 
 from __future__ import annotations
@@ -46,6 +52,20 @@ LAST_CASE_ID_OF_YEAR: LiteralString = """
 MATCH (c:Case)
 WHERE c.id STARTS WITH $prefix
 RETURN max(c.id) AS last
+"""
+
+# The lock comes before the read, so `last` is the latest committed number (a plain
+# `SET k.last = k.last + 1` would read it before waiting for the lock).
+LOCK_CASE_COUNTER: LiteralString = """
+MERGE (k:CaseCounter {year: $year})
+SET k._lock = true
+RETURN k.last AS last
+"""
+
+SET_CASE_COUNTER: LiteralString = """
+MATCH (k:CaseCounter {year: $year})
+SET k.last = $last
+REMOVE k._lock
 """
 
 CREATE_CASE: LiteralString = """
@@ -144,9 +164,23 @@ class NewCase:
     actor_person_id: str | None = None
 
 
-def _next_case_id(last: str | None, year: int) -> str:
-    match = CASE_ID.fullmatch(last or "")
-    number = int(match.group(2)) + 1 if match else 1
+def _case_number(case_id: str | None) -> int:
+    match = CASE_ID.fullmatch(case_id or "")
+    return int(match.group(2)) if match else 0
+
+
+async def _allocate_case_id(tx: AsyncManagedTransaction, year: int, resync: bool) -> str:
+    """The next `C<year>-<seq>`, taken from the year's counter under its write lock (held until
+    the transaction ends). A new counter, or one `resync` distrusts (a case id clashed, e.g. a
+    case created by other means), starts after the year's highest existing number."""
+    result = await tx.run(LOCK_CASE_COUNTER, year=year)
+    last = (await result.single(strict=True))["last"]
+    if last is None or resync:
+        result = await tx.run(LAST_CASE_ID_OF_YEAR, prefix=f"C{year}-")
+        existing = _case_number((await result.single(strict=True))["last"])
+        last = max(int(last or 0), existing)
+    number = int(last) + 1
+    await (await tx.run(SET_CASE_COUNTER, year=year, last=number)).consume()
     return f"C{year}-{number:06d}"
 
 
@@ -200,6 +234,8 @@ async def report_case(db: Database, write: Write, new: NewCase) -> dict[str, Any
     note = checks.text("note", new.note)
     checks.done()
 
+    resync = False
+
     async def work(tx: AsyncManagedTransaction) -> dict[str, Any]:
         await locate(tx, write, Label.GRID, new.grid_code, field="gridCode")
         await _references(
@@ -215,9 +251,7 @@ async def report_case(db: Database, write: Write, new: NewCase) -> dict[str, Any
                 ),
             },
         )
-        year = datetime.now(UTC).year
-        result = await tx.run(LAST_CASE_ID_OF_YEAR, prefix=f"C{year}-")
-        case_id = _next_case_id((await result.single(strict=True))["last"], year)
+        case_id = await _allocate_case_id(tx, datetime.now(UTC).year, resync)
         status = next_status(None, CaseAction.REPORT)
         result = await tx.run(
             CREATE_CASE,
@@ -255,9 +289,11 @@ async def report_case(db: Database, write: Write, new: NewCase) -> dict[str, Any
         try:
             return await write_tx(db, work)
         except Conflict:
-            # Another report took the same id a moment ago: number this one anew.
+            # The number was taken by a case the counter did not know of: count anew from the
+            # cases themselves.
             if attempt == 2:
                 raise
+            resync = True
     raise AssertionError("unreachable")
 
 

@@ -8,7 +8,7 @@ from typing import LiteralString
 from core.database import Database
 from core.model import Label
 from resolvers.dataloaders import EACH_KEY, Related, collect_rows
-from resolvers.pagination import Page, PageRequest, fetch_list_page, list_queries
+from resolvers.pagination import Page, PageRequest, fetch_list_page, instant_key, list_queries
 from resolvers.rows import ROW
 from resolvers.scope import in_scope
 
@@ -22,7 +22,7 @@ LIST_CASES, LIST_CASES_IN_AREA = list_queries(
   AND ($reported_from IS NULL OR date(n.reportedAt) >= $reported_from)
   AND ($reported_to IS NULL OR date(n.reportedAt) <= $reported_to)
   AND ($grid_code IS NULL OR EXISTS { MATCH (n)-[:IN]->(:Grid {code: $grid_code}) })""",
-    "[coalesce(toString(n.reportedAt), ''), n.id]",
+    "[coalesce(" + instant_key("n.reportedAt") + ", ''), n.id]",
     descending=True,
 )
 """Cases, newest report first: all of them, and those of the subtree of `$root`."""

@@ -13,7 +13,7 @@ from typing import Any, LiteralString
 
 from core.audit import AuditEntry
 from core.database import Database
-from resolvers.pagination import Page, PageRequest, encode_cursor
+from resolvers.pagination import Page, PageRequest, encode_cursor, instant_key
 
 _SELECTED: LiteralString = """MATCH (e:AuditEntry)
 WHERE ($target IS NULL OR e.target = $target)
@@ -36,7 +36,9 @@ CALL () {
 """
     + _SELECTED
     + """
-WITH e, [toString(e.at), e.id] AS key
+WITH e, ["""
+    + instant_key("e.at")
+    + """, e.id] AS key
 WHERE $after IS NULL OR key < $after
 WITH e, key
 ORDER BY key DESC

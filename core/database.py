@@ -4,11 +4,18 @@ One `AsyncDriver` per process (created in the ASGI lifespan); every query goes t
 `Database.read` / `Database.write`, which pick the routing (reads may go to secondaries on a
 cluster), name the database, apply the server-side timeout, count round trips, and turn a lost
 connection into `DatabaseUnavailable`.
+
+The driver's connections belong to the event loop that created it. `run_off_loop` runs a
+GraphQL operation on an event loop of its own in a worker thread (so its CPU work never holds
+the service's loop); each transaction it asks for is sent back to the driver's loop
+(`DRIVER_LOOP`) and awaited from there.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import asyncio
+from collections.abc import Awaitable, Callable, Coroutine
+from contextvars import ContextVar
 from typing import Any, LiteralString, TypeVar
 
 import neo4j
@@ -22,6 +29,25 @@ T = TypeVar("T")
 Row = dict[str, Any]
 
 UNAVAILABLE = (ServiceUnavailable, SessionExpired, OSError)
+
+DRIVER_LOOP: ContextVar[asyncio.AbstractEventLoop | None] = ContextVar("driver_loop", default=None)
+"""The event loop that owns the driver, while `run_off_loop` runs work on another one."""
+
+
+async def run_off_loop(work: Coroutine[Any, Any, T]) -> T:
+    """Await `work`, run on an event loop of its own in a worker thread.
+
+    A thread that computes hands the interpreter to a waiting one every few milliseconds
+    (`sys.getswitchinterval`), so the calling loop keeps serving other requests however long
+    `work` computes. `Database` calls made by `work` run on the calling loop, which owns the
+    driver. Context variables (the request id) are copied into the thread. The threads are
+    those of the calling loop's default executor.
+    """
+    token = DRIVER_LOOP.set(asyncio.get_running_loop())
+    try:
+        return await asyncio.to_thread(asyncio.run, work)
+    finally:
+        DRIVER_LOOP.reset(token)
 
 
 def _driver_options(settings: Settings) -> dict[str, Any]:
@@ -75,6 +101,11 @@ class Database:
     async def _run(
         self, work: Callable[[AsyncManagedTransaction], Awaitable[T]], access_mode: str
     ) -> T:
+        home = DRIVER_LOOP.get()
+        if home is not None and home is not asyncio.get_running_loop():
+            # On run_off_loop's worker loop: the transaction runs on the driver's loop.
+            ran = asyncio.run_coroutine_threadsafe(self._run(work, access_mode), home)
+            return await asyncio.wrap_future(ran)
         self.round_trips += 1
         timed = neo4j.unit_of_work(timeout=self.timeout)(work)
         try:

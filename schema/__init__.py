@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
+from strawberry.types import ExecutionResult
 
+from core.database import run_off_loop
 from core.errors import AppError
 from schema.activity import ActivityQuery
 from schema.area import AreaQuery
@@ -71,6 +74,15 @@ def _is_unexpected(error: GraphQLError) -> bool:
 
 
 class GridgraphSchema(strawberry.Schema):
+    async def execute(self, *args: Any, **kwargs: Any) -> ExecutionResult:  # type: ignore[override]
+        """The operation, parsed, validated and executed in a worker thread (`run_off_loop`).
+
+        Validating a document within every limit can take most of a second of CPU (graphql-core's
+        overlapping-fields rule), and so can completing the largest pages; on the service's event
+        loop either would hold every other request, `/healthz` included.
+        """
+        return await run_off_loop(super().execute(*args, **kwargs))
+
     def process_errors(self, errors, execution_context=None) -> None:  # type: ignore[no-untyped-def]
         for error in errors:
             if _is_unexpected(error):

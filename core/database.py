@@ -14,8 +14,9 @@ the service's loop); each transaction it asks for is sent back to the driver's l
 from __future__ import annotations
 
 import asyncio
+import contextvars
 from collections.abc import Awaitable, Callable, Coroutine
-from contextvars import ContextVar
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, LiteralString, TypeVar
 
 import neo4j
@@ -30,22 +31,33 @@ Row = dict[str, Any]
 
 UNAVAILABLE = (ServiceUnavailable, SessionExpired, OSError)
 
-DRIVER_LOOP: ContextVar[asyncio.AbstractEventLoop | None] = ContextVar("driver_loop", default=None)
+DRIVER_LOOP: contextvars.ContextVar[asyncio.AbstractEventLoop | None] = contextvars.ContextVar(
+    "driver_loop", default=None
+)
 """The event loop that owns the driver, while `run_off_loop` runs work on another one."""
+
+OPERATION_THREADS = 2
+"""Threads `run_off_loop` computes in. The interpreter runs one thread at a time, so more add no
+throughput: they only take it from the loop's thread, which also does every transaction's I/O
+(with six, the driver's socket deadlines expired under load). Two let a light operation go on
+while a heavy one computes; more operations wait for a thread."""
+
+_OPERATIONS = ThreadPoolExecutor(OPERATION_THREADS, thread_name_prefix="operation")
 
 
 async def run_off_loop(work: Coroutine[Any, Any, T]) -> T:
-    """Await `work`, run on an event loop of its own in a worker thread.
+    """Await `work`, run on an event loop of its own in one of `OPERATION_THREADS`.
 
     A thread that computes hands the interpreter to a waiting one every few milliseconds
     (`sys.getswitchinterval`), so the calling loop keeps serving other requests however long
     `work` computes. `Database` calls made by `work` run on the calling loop, which owns the
-    driver. Context variables (the request id) are copied into the thread. The threads are
-    those of the calling loop's default executor.
+    driver. Context variables (the request id) are copied into the thread.
     """
-    token = DRIVER_LOOP.set(asyncio.get_running_loop())
+    loop = asyncio.get_running_loop()
+    token = DRIVER_LOOP.set(loop)
     try:
-        return await asyncio.to_thread(asyncio.run, work)
+        context = contextvars.copy_context()
+        return await loop.run_in_executor(_OPERATIONS, context.run, asyncio.run, work)
     finally:
         DRIVER_LOOP.reset(token)
 

@@ -11,12 +11,19 @@ The pool: a connection left dead by a Neo4j restart is found by the liveness che
 round trip on a connection idle for over `neo4j_liveness_check_timeout` seconds) and dropped
 before a request can use it; the pool never holds more than `neo4j_max_connection_pool_size`
 connections, and admission control (core/admission.py) keeps the demand below that.
+
+The driver's connections belong to the event loop that created it. `run_off_loop` runs a
+GraphQL operation on an event loop of its own in a worker thread (so its CPU work never holds
+the service's loop); each transaction it asks for is sent back to the driver's loop
+(`DRIVER_LOOP`) and awaited from there.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+import contextvars
+from collections.abc import Awaitable, Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, LiteralString, TypeVar
 
 import neo4j
@@ -54,6 +61,36 @@ WRITE_ATTEMPTS = 3
 
 BUSY_RETRY_AFTER = 1
 """Seconds a client refused with `DatabaseBusy` is asked to wait."""
+
+DRIVER_LOOP: contextvars.ContextVar[asyncio.AbstractEventLoop | None] = contextvars.ContextVar(
+    "driver_loop", default=None
+)
+"""The event loop that owns the driver, while `run_off_loop` runs work on another one."""
+
+OPERATION_THREADS = 2
+"""Threads `run_off_loop` computes in. The interpreter runs one thread at a time, so more add no
+throughput: they only take it from the loop's thread, which also does every transaction's I/O
+(with six, the driver's socket deadlines expired under load). Two let a light operation go on
+while a heavy one computes; more operations wait for a thread."""
+
+_OPERATIONS = ThreadPoolExecutor(OPERATION_THREADS, thread_name_prefix="operation")
+
+
+async def run_off_loop(work: Coroutine[Any, Any, T]) -> T:
+    """Await `work`, run on an event loop of its own in one of `OPERATION_THREADS`.
+
+    A thread that computes hands the interpreter to a waiting one every few milliseconds
+    (`sys.getswitchinterval`), so the calling loop keeps serving other requests however long
+    `work` computes. `Database` calls made by `work` run on the calling loop, which owns the
+    driver. Context variables (the request id) are copied into the thread.
+    """
+    loop = asyncio.get_running_loop()
+    token = DRIVER_LOOP.set(loop)
+    try:
+        context = contextvars.copy_context()
+        return await loop.run_in_executor(_OPERATIONS, context.run, asyncio.run, work)
+    finally:
+        DRIVER_LOOP.reset(token)
 
 
 def _driver_options(settings: Settings) -> dict[str, Any]:
@@ -127,6 +164,11 @@ class Database:
     async def _run(
         self, work: Callable[[AsyncManagedTransaction], Awaitable[T]], access_mode: str
     ) -> T:
+        home = DRIVER_LOOP.get()
+        if home is not None and home is not asyncio.get_running_loop():
+            # On run_off_loop's worker loop: the transaction runs on the driver's loop.
+            ran = asyncio.run_coroutine_threadsafe(self._run(work, access_mode), home)
+            return await asyncio.wrap_future(ran)
         self.round_trips += 1
         timed = neo4j.unit_of_work(timeout=self.timeout)(work)
         options: dict[str, Any] = {}

@@ -109,6 +109,8 @@ class Settings(BaseSettings):
     """Most field aliases a GraphQL document may use."""
     max_tokens: int = 2000
     """Most lexical tokens a GraphQL document may have."""
+    max_expanded_fields: int = 2000
+    """Most field selections a GraphQL document may expand to once its fragments are inlined."""
     max_query_cost: int = 50000
     """Most nodes an operation may ask for: `first` arguments multiplied down the tree, summed."""
     default_page_size: int = 20

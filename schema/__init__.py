@@ -10,6 +10,7 @@ from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
 from strawberry.types import ExecutionResult
 
+from core.database import run_off_loop
 from core.errors import AppError
 from schema.activity import ActivityQuery
 from schema.area import AreaQuery
@@ -85,11 +86,18 @@ def _masked(error: GraphQLError) -> GraphQLError:
 
 
 class GridgraphSchema(strawberry.Schema):
-    async def execute(self, *args: Any, **kwargs: Any) -> ExecutionResult:
-        """Strawberry's execution, and a last guard: an error still without a code escaped the
-        extensions (Strawberry catches an exception raised while preparing the operation and
-        answers with its message); it was logged by `process_errors`, and is masked here."""
-        result = await super().execute(*args, **kwargs)
+    async def execute(self, *args: Any, **kwargs: Any) -> ExecutionResult:  # type: ignore[override]
+        """The operation, parsed, validated and executed in a worker thread (`run_off_loop`),
+        and a last guard on what comes back.
+
+        Validating a document within every limit can take most of a second of CPU (graphql-core's
+        overlapping-fields rule), and so can completing the largest pages; on the service's event
+        loop either would hold every other request, `/healthz` included. An error still without
+        a code escaped the extensions (Strawberry catches an exception raised while preparing
+        the operation and answers with its message); it was logged by `process_errors`, and is
+        masked here.
+        """
+        result = await run_off_loop(super().execute(*args, **kwargs))
         if result.errors:
             result.errors = [
                 error if "code" in (error.extensions or {}) else _masked(error)

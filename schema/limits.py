@@ -1,51 +1,65 @@
-"""Operation limits: depth, aliases, tokens, a node-count cost estimate, introspection.
+"""Operation limits: depth, aliases, expanded size, tokens, a node-count cost estimate.
 
 One schema extension reads the limits from the request's settings (so each app can configure
-them) and adds graphql-core validation rules for the operation: Strawberry's own depth and alias
-validators, graphql-core's `NoSchemaIntrospectionCustomRule`, and `cost_rule` below. The token
-limit is a parser option (`max_lexical_tokens`, the successor of the option Strawberry's
-`MaxTokensLimiter` sets). Every refusal is a validation error with a code and the numbers:
+them) and measures the parsed document before graphql-core validates it; a document over a limit
+is refused there, so neither validation nor any resolver runs for it. The token limit is a parser
+option (`max_lexical_tokens`, the successor of the option Strawberry's `MaxTokensLimiter` sets);
+introspection, when turned off, is graphql-core's `NoSchemaIntrospectionCustomRule`. Every
+refusal is an error with a code and the numbers:
 
     {"message": "...", "extensions": {"code": "QUERY_TOO_COMPLEX", "limit": 20000, "actual": 50100}}
 
-The cost estimate follows GitHub's node limit: each field with a `first` argument (a connection)
-may return `first` nodes for each of its parents, so its nodes are the product of the `first`
+**Linear in the document.** A fragment may be spread many times, and fragments spread fragments:
+`fragment F1 on Query { ...F0 ...F0 }`, twenty levels of it, is a few hundred bytes that expand to
+millions of fields. Every measure here is computed on the fragment graph: each fragment is
+visited once, after the fragments it spreads (`fragment_order`), and what it comes to (fields,
+aliases, depth below it, cost per node above it) is kept and multiplied at each spread, never
+walked again. The numbers are those of the fully inlined document; a spread that closes a cycle
+(which graphql-core reports) counts as empty.
+
+**Measures.** *Depth* is Strawberry's: levels of fields with a selection below the root fields,
+introspection fields not counted (`{ serverInfo { database } }` is 1 deep). *Aliases* and the
+*expanded size* (field selections) are counted over the operations of the document with every
+spread inlined, so an alias in a fragment spread thirty times is thirty aliases.
+
+**Cost** follows GitHub's node limit: each field with a `first` argument (a connection) may
+return `first` nodes for each of its parents, so its nodes are the product of the `first`
 arguments from the root down to it (the default page size when `first` is omitted); the cost of
-an operation is the sum over its connections. Nested lists of objects without `first` (a grid's
-`families`, an area's `children`) are unbounded, so each counts as `cost_list_size` nodes per
-parent; the `edges`/`nodes` lists of a connection are its page and do not count again.
+the operation that runs is the sum over its connections. Nested lists of objects without `first`
+(a grid's `families`, an area's `children`) are unbounded, so each counts as `cost_list_size`
+nodes per parent; the `edges`/`nodes` lists of a connection are its page and do not count again.
+A fragment's cost is linear in the nodes above its spread, so it is kept per node.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
+    DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
     GraphQLInterfaceType,
     GraphQLObjectType,
+    GraphQLSchema,
     InlineFragmentNode,
     IntValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
-    ValidationContext,
     ValidationRule,
     VariableNode,
     get_named_type,
     get_nullable_type,
+    get_operation_ast,
     is_composite_type,
     is_list_type,
 )
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import SchemaExtension
-from strawberry.extensions.max_aliases import create_validator as create_alias_validator
-from strawberry.extensions.query_depth_limiter import (
-    create_validator as create_depth_validator,
-)
 
 from core.settings import Settings
 
@@ -54,67 +68,196 @@ PAGE_ARGUMENTS = ("first", "last")
 
 
 def _coded(rule: type[ValidationRule], code: str, **details: Any) -> type[ValidationRule]:
-    """`rule`, with `code` and `details` added to the extensions of each error it reports.
-
-    Strawberry's validators report from their constructor through the validation context, so the
-    context's `report_error` is wrapped for that call; visits report through the rule's own.
-    """
-
-    def tag(error: GraphQLError) -> GraphQLError:
-        error.extensions = {**(error.extensions or {}), "code": code, **details}
-        return error
+    """`rule`, with `code` and `details` added to the extensions of each error it reports."""
 
     class Coded(rule):  # type: ignore[misc, valid-type]
-        def __init__(self, context: ValidationContext) -> None:
-            original = context.report_error
-            context.report_error = lambda error: original(tag(error))  # type: ignore[method-assign]
-            try:
-                super().__init__(context)
-            finally:
-                del context.report_error
-
         def report_error(self, error: GraphQLError) -> None:
-            super().report_error(tag(error))
+            error.extensions = {**(error.extensions or {}), "code": code, **details}
+            super().report_error(error)
 
     Coded.__name__ = f"Coded{rule.__name__}"
     return Coded
 
 
-def estimate_cost(
-    context: ValidationContext,
-    operation: OperationDefinitionNode,
-    variables: dict[str, Any],
-    default_page_size: int,
-    list_size: int,
-) -> int:
-    """Nodes `operation` may fetch: page sizes multiplied down the tree, summed."""
-    fragments = {
-        definition.name.value: definition
-        for definition in context.document.definitions
-        if isinstance(definition, FragmentDefinitionNode)
-    }
-    defaults = {
-        definition.variable.name.value: definition.default_value
-        for definition in operation.variable_definitions or ()
-    }
+# --- The fragment graph ---------------------------------------------------------------------
 
-    def page_size(node: Any) -> int:
-        if isinstance(node, VariableNode):
-            value = variables.get(node.name.value)
-            if value is None:
-                node = defaults.get(node.name.value)
+
+def _spread_names(selection_set: SelectionSetNode) -> list[str]:
+    """Names of the fragments spread anywhere in `selection_set` (not inside those fragments)."""
+    names: list[str] = []
+    stack = [selection_set]
+    while stack:
+        for selection in stack.pop().selections:
+            if isinstance(selection, FragmentSpreadNode):
+                names.append(selection.name.value)
+            elif selection.selection_set is not None:  # type: ignore[attr-defined]
+                stack.append(selection.selection_set)  # type: ignore[attr-defined]
+    return names
+
+
+def fragment_order(fragments: Mapping[str, FragmentDefinitionNode]) -> list[str]:
+    """The fragments' names, each after every fragment it spreads (a depth-first post-order).
+
+    Without recursion, so a long chain of fragments cannot exhaust the stack. A spread back to a
+    fragment still being visited closes a cycle; it is not followed, so the fragment it names
+    comes later, and whoever looks it up meanwhile finds nothing.
+    """
+    spreads = {name: _spread_names(fragment.selection_set) for name, fragment in fragments.items()}
+    done: set[str] = set()
+    order: list[str] = []
+    for root in fragments:
+        if root in done:
+            continue
+        path = [(root, iter(spreads[root]))]
+        on_path = {root}
+        while path:
+            name, pending = path[-1]
+            for spread in pending:
+                if spread in fragments and spread not in done and spread not in on_path:
+                    path.append((spread, iter(spreads[spread])))
+                    on_path.add(spread)
+                    break
             else:
-                return value if isinstance(value, int) and value >= 0 else default_page_size
+                path.pop()
+                on_path.discard(name)
+                done.add(name)
+                order.append(name)
+    return order
+
+
+@dataclass(frozen=True, slots=True)
+class Expansion:
+    """What a selection set comes to once every fragment spread in it is inlined."""
+
+    fields: int = 0
+    """Field selections."""
+    aliases: int = 0
+    """Field selections with an alias."""
+    depth: int = 0
+    """Levels of fields with a selection below it, introspection fields not counted."""
+
+
+NOTHING = Expansion()
+
+
+def expand(selection_set: SelectionSetNode, fragments: Mapping[str, Expansion]) -> Expansion:
+    """The `Expansion` of `selection_set`, its spreads looked up in `fragments` (absent: empty)."""
+    fields = aliases = depth = 0
+    for selection in selection_set.selections:
+        if isinstance(selection, FieldNode):
+            below = (
+                NOTHING
+                if selection.selection_set is None
+                else expand(selection.selection_set, fragments)
+            )
+            fields += 1 + below.fields
+            aliases += (selection.alias is not None) + below.aliases
+            if selection.selection_set is not None and not selection.name.value.startswith("__"):
+                depth = max(depth, 1 + below.depth)
+            continue
+        if isinstance(selection, InlineFragmentNode):
+            below = expand(selection.selection_set, fragments)
+        else:
+            below = fragments.get(selection.name.value, NOTHING)  # type: ignore[attr-defined]
+        fields += below.fields
+        aliases += below.aliases
+        depth = max(depth, below.depth)
+    return Expansion(fields, aliases, depth)
+
+
+@dataclass(frozen=True)
+class DocumentMeasure:
+    """A parsed document's fragments in `fragment_order`, with what each expands to."""
+
+    document: DocumentNode
+    fragments: dict[str, FragmentDefinitionNode]
+    order: list[str]
+    expansions: dict[str, Expansion]
+    operations: list[tuple[OperationDefinitionNode, Expansion]]
+
+    @classmethod
+    def of(cls, document: DocumentNode) -> DocumentMeasure:
+        fragments = {
+            definition.name.value: definition
+            for definition in document.definitions
+            if isinstance(definition, FragmentDefinitionNode)
+        }
+        order = fragment_order(fragments)
+        expansions: dict[str, Expansion] = {}
+        for name in order:
+            expansions[name] = expand(fragments[name].selection_set, expansions)
+        operations = [
+            (definition, expand(definition.selection_set, expansions))
+            for definition in document.definitions
+            if isinstance(definition, OperationDefinitionNode)
+        ]
+        return cls(document, fragments, order, expansions, operations)
+
+    @property
+    def fields(self) -> int:
+        """Field selections of all operations, every fragment spread inlined."""
+        return sum(expansion.fields for _, expansion in self.operations)
+
+    @property
+    def aliases(self) -> int:
+        """Aliased field selections of all operations, every fragment spread inlined."""
+        return sum(expansion.aliases for _, expansion in self.operations)
+
+
+# --- Cost -----------------------------------------------------------------------------------
+
+
+class CostEstimate:
+    """Nodes one operation may fetch: page sizes multiplied down the tree, summed.
+
+    Each fragment's cost is computed once, per node above it, both where its selection is a
+    page's own (its lists are the page) and where it is not; a spread multiplies it by the nodes
+    above the spread.
+    """
+
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        measure: DocumentMeasure,
+        operation: OperationDefinitionNode,
+        variables: dict[str, Any],
+        default_page_size: int,
+        list_size: int,
+    ) -> None:
+        self.schema = schema
+        self.variables = variables
+        self.defaults = {
+            definition.variable.name.value: definition.default_value
+            for definition in operation.variable_definitions or ()
+        }
+        self.default_page_size = default_page_size
+        self.list_size = list_size
+        self.per_node: dict[tuple[str, bool], int] = {}
+        for name in measure.order:
+            fragment = measure.fragments[name]
+            target = schema.get_type(fragment.type_condition.name.value)
+            for paged in (False, True):
+                self.per_node[name, paged] = self.walk(fragment.selection_set, target, 1, paged)
+        root = schema.get_root_type(operation.operation)
+        self.total = self.walk(operation.selection_set, root, 1)
+
+    def page_size(self, node: Any) -> int:
+        if isinstance(node, VariableNode):
+            value = self.variables.get(node.name.value)
+            if value is None:
+                node = self.defaults.get(node.name.value)
+            else:
+                return value if isinstance(value, int) and value >= 0 else self.default_page_size
         if isinstance(node, IntValueNode):
             # Validation refuses a literal beyond 32 bits; int() of a huge one would raise.
             return max(0, int(node.value)) if len(node.value) <= 11 else 2**31
-        return default_page_size
+        return self.default_page_size
 
     def walk(
+        self,
         selection_set: SelectionSetNode | None,
         parent: Any,
         multiplier: int,
-        seen: frozenset[str],
         paged: bool = False,
     ) -> int:
         """Nodes under `selection_set`; `paged`: it is a page's own (its lists are the page)."""
@@ -137,8 +280,8 @@ def estimate_cost(
                 if is_page:
                     given = {arg.name.value: arg.value for arg in selection.arguments or ()}
                     size = next(
-                        (page_size(given[name]) for name in PAGE_ARGUMENTS if name in given),
-                        default_page_size,
+                        (self.page_size(given[name]) for name in PAGE_ARGUMENTS if name in given),
+                        self.default_page_size,
                     )
                     nodes = multiplier * size
                     total += nodes
@@ -147,45 +290,86 @@ def estimate_cost(
                     and is_list_type(get_nullable_type(field.type))
                     and is_composite_type(named)
                 ):
-                    nodes = multiplier * list_size
+                    nodes = multiplier * self.list_size
                     total += nodes
-                total += walk(selection.selection_set, named, nodes, seen, is_page)
+                total += self.walk(selection.selection_set, named, nodes, is_page)
             elif isinstance(selection, InlineFragmentNode):
                 condition = selection.type_condition
-                target = context.schema.get_type(condition.name.value) if condition else parent
-                total += walk(selection.selection_set, target, multiplier, seen, paged)
+                target = self.schema.get_type(condition.name.value) if condition else parent
+                total += self.walk(selection.selection_set, target, multiplier, paged)
             elif isinstance(selection, FragmentSpreadNode):
-                name = selection.name.value
-                fragment = fragments.get(name)
-                if fragment is None or name in seen:
-                    continue
-                target = context.schema.get_type(fragment.type_condition.name.value)
-                total += walk(fragment.selection_set, target, multiplier, seen | {name}, paged)
+                total += multiplier * self.per_node.get((selection.name.value, paged), 0)
         return total
 
-    root = context.schema.get_root_type(operation.operation)
-    return walk(operation.selection_set, root, 1, frozenset())
+
+# --- The refusals ---------------------------------------------------------------------------
 
 
-def cost_rule(
-    max_cost: int, default_page_size: int, list_size: int, variables: dict[str, Any]
-) -> type[ValidationRule]:
-    """A validation rule refusing operations whose estimated node count exceeds `max_cost`."""
-
-    class QueryCostRule(ValidationRule):
-        def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
-            cost = estimate_cost(self.context, node, variables, default_page_size, list_size)
-            if cost > max_cost:
-                self.report_error(
-                    GraphQLError(
-                        f"The query may fetch up to {cost} nodes; the limit is {max_cost}. Ask "
-                        "for smaller pages (`first`) or fewer nested connections.",
-                        node,
-                        extensions={"code": "QUERY_TOO_COMPLEX", "limit": max_cost, "actual": cost},
-                    )
+def limit_errors(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    settings: Settings,
+    variables: dict[str, Any],
+    operation_name: str | None = None,
+) -> list[GraphQLError]:
+    """Each limit `document` exceeds, as a coded error; empty if it is within all of them."""
+    measure = DocumentMeasure.of(document)
+    errors: list[GraphQLError] = []
+    if measure.fields > settings.max_expanded_fields:
+        errors.append(
+            GraphQLError(
+                f"The document expands to {measure.fields} field selections once its fragments "
+                f"are inlined; the limit is {settings.max_expanded_fields}. Spread fewer "
+                "fragments, or select fewer fields.",
+                extensions={
+                    "code": "QUERY_TOO_LARGE",
+                    "limit": settings.max_expanded_fields,
+                    "actual": measure.fields,
+                },
+            )
+        )
+    for operation, expansion in measure.operations:
+        if expansion.depth > settings.max_query_depth:
+            name = operation.name.value if operation.name else "anonymous"
+            errors.append(
+                GraphQLError(
+                    f"'{name}' exceeds maximum operation depth of {settings.max_query_depth}",
+                    operation,
+                    extensions={"code": "QUERY_TOO_DEEP", "limit": settings.max_query_depth},
                 )
-
-    return QueryCostRule
+            )
+    if measure.aliases > settings.max_aliases:
+        errors.append(
+            GraphQLError(
+                f"{measure.aliases} aliases found. Allowed: {settings.max_aliases}",
+                extensions={"code": "TOO_MANY_ALIASES", "limit": settings.max_aliases},
+            )
+        )
+    operation = get_operation_ast(document, operation_name)
+    if operation is not None:
+        cost = CostEstimate(
+            schema,
+            measure,
+            operation,
+            variables,
+            settings.default_page_size,
+            settings.cost_list_size,
+        ).total
+        if cost > settings.max_query_cost:
+            errors.append(
+                GraphQLError(
+                    f"The query may fetch up to {cost} nodes; the limit is "
+                    f"{settings.max_query_cost}. Ask for smaller pages (`first`) or fewer "
+                    "nested connections.",
+                    operation,
+                    extensions={
+                        "code": "QUERY_TOO_COMPLEX",
+                        "limit": settings.max_query_cost,
+                        "actual": cost,
+                    },
+                )
+            )
+    return errors
 
 
 def _settings_of(context: Any) -> Settings:
@@ -202,27 +386,11 @@ class OperationLimits(SchemaExtension):
         execution.parse_options["max_lexical_tokens"] = settings.max_tokens
         execution.parse_options["max_comments"] = settings.max_tokens
         execution.parse_options["max_source_length"] = settings.max_body_bytes
-        rules: list[type[ValidationRule]] = [
-            _coded(
-                create_depth_validator(settings.max_query_depth, should_ignore=None),
-                "QUERY_TOO_DEEP",
-                limit=settings.max_query_depth,
-            ),
-            _coded(
-                create_alias_validator(settings.max_aliases),
-                "TOO_MANY_ALIASES",
-                limit=settings.max_aliases,
-            ),
-            cost_rule(
-                settings.max_query_cost,
-                settings.default_page_size,
-                settings.cost_list_size,
-                execution.variables or {},
-            ),
-        ]
         if not settings.introspection:
-            rules.append(_coded(NoSchemaIntrospectionCustomRule, "INTROSPECTION_DISABLED"))
-        execution.validation_rules = (*execution.validation_rules, *rules)
+            execution.validation_rules = (
+                *execution.validation_rules,
+                _coded(NoSchemaIntrospectionCustomRule, "INTROSPECTION_DISABLED"),
+            )
         yield
 
     def on_parse(self) -> Iterator[None]:
@@ -235,6 +403,21 @@ class OperationLimits(SchemaExtension):
                     "code": "TOO_MANY_TOKENS",
                     "limit": settings.max_tokens,
                 }
+
+    def on_validate(self) -> Iterator[None]:
+        execution = self.execution_context
+        if execution.pre_execution_errors is None and execution.graphql_document is not None:
+            errors = limit_errors(
+                execution.schema._schema,
+                execution.graphql_document,
+                _settings_of(execution.context),
+                execution.variables or {},
+                execution.operation_name,
+            )
+            if errors:
+                # Set, the errors stand for the validation: graphql-core's rules do not run.
+                execution.pre_execution_errors = errors
+        yield
 
 
 LIMIT_EXTENSIONS: list[Callable[[], SchemaExtension]] = [OperationLimits]

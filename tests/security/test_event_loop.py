@@ -24,6 +24,7 @@ import pytest
 from neo4j import Driver
 
 from commands.demo import run_demo
+from core.identity import IdentityKey
 from core.settings import PROJECT_ROOT, Settings
 from tests.conftest import TEST_JWT_SECRET, bearer, make_jwt, wipe_graph
 
@@ -73,10 +74,14 @@ GRIDS = _aliased(
 
 @pytest.fixture(scope="module")
 def demo_graph(
-    driver: Driver, settings: Settings, tmp_path_factory: pytest.TempPathFactory
+    driver: Driver,
+    settings: Settings,
+    identity: IdentityKey,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[None]:
     wipe_graph(driver, settings.neo4j_database)
-    run_demo(driver, settings.neo4j_database, SCALE, tmp_path_factory.mktemp("rosters"))
+    out = tmp_path_factory.mktemp("rosters")
+    run_demo(driver, settings.neo4j_database, identity, SCALE, out)
     yield
     wipe_graph(driver, settings.neo4j_database)
 

@@ -19,7 +19,8 @@ from core.auth import AccessRole
 from core.local_neo4j import LocalNeo4j
 from core.settings import Settings
 from core.tokens import create_token, delete_token
-from tests.faults.conftest import Service, kill_neo4j, outcome
+from tests.faults.conftest import kill_neo4j, outcome
+from tests.live import Service
 
 pytestmark = pytest.mark.slow
 

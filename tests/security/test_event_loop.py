@@ -11,9 +11,6 @@ On the event loop, each of them held every other request for its whole duration;
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -25,8 +22,9 @@ from neo4j import Driver
 
 from commands.demo import run_demo
 from core.identity import IdentityKey
-from core.settings import PROJECT_ROOT, Settings
-from tests.conftest import TEST_JWT_SECRET, bearer, make_jwt, wipe_graph
+from core.settings import Settings
+from tests.conftest import bearer, make_jwt, wipe_graph
+from tests.live import in_process
 
 SCALE = 0.05
 HEALTHZ_WITHIN = 3.0
@@ -87,49 +85,10 @@ def demo_graph(
 
 
 @pytest.fixture(scope="module")
-def service(
-    settings: Settings, demo_graph: None, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
-    """The app under uvicorn in a process of its own, on the test port and the test Neo4j."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("GRIDGRAPH_", "NEO4J_"))
-    }
-    env.update(
-        PYTHONPATH=str(PROJECT_ROOT),
-        NEO4J_URI=settings.effective_neo4j_uri,
-        NEO4J_USERNAME=settings.neo4j_username,
-        NEO4J_PASSWORD=settings.neo4j_password.get_secret_value(),
-        NEO4J_DATABASE=settings.neo4j_database,
-        GRIDGRAPH_JWT_SECRET=TEST_JWT_SECRET,
-        GRIDGRAPH_RATE_LIMIT_BURST="100000",
-        GRIDGRAPH_LOG_LEVEL="warning",
-    )
-    base = f"http://127.0.0.1:{settings.port}"
-    # A folder of its own: no developer's `.env` is read.
-    command = [sys.executable, "-m", "uvicorn", "--factory", "main:create_app"]
-    command += ["--host", "127.0.0.1", "--port", str(settings.port), "--log-level", "warning"]
-    process = subprocess.Popen(command, cwd=tmp_path_factory.mktemp("service"), env=env)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"uvicorn did not start on port {settings.port}")
-            time.sleep(0.2)
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+def service(settings: Settings, demo_graph: None) -> Iterator[str]:
+    """The service in a process of its own, on the test port and the test Neo4j."""
+    with in_process(settings, rate_limit_burst=100_000) as running:
+        yield running.url
 
 
 def _post(base: str, query: str) -> dict[str, Any]:

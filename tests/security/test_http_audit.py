@@ -12,17 +12,15 @@ import json
 import os
 import shutil
 import subprocess
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from neo4j import Driver
 
 from core.settings import PROJECT_ROOT, Settings
 from tests.conftest import make_jwt
+from tests.live import in_thread
 
 AUDIT = Path(__file__).parent / "http_audit"
 INSTALL = PROJECT_ROOT / ".data" / "node" / "graphql-http"
@@ -58,20 +56,8 @@ def audit_suite() -> Path:
 @pytest.fixture(scope="module")
 def live_service(settings: Settings, driver: Driver) -> Iterator[str]:
     """The real app (authentication on) under uvicorn on the test port."""
-    from main import create_app, uvicorn_options
-
-    config = uvicorn.Config(create_app(settings), lifespan="on", **uvicorn_options(settings))
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            pytest.fail(f"uvicorn did not start on port {settings.port}")
-        time.sleep(0.1)
-    yield f"http://{settings.host}:{settings.port}/graphql"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with in_thread(settings) as url:
+        yield url + "/graphql"
 
 
 def test_the_service_passes_every_must_and_should_of_the_graphql_over_http_audit(

@@ -9,14 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from pydantic import ValidationError
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse
@@ -24,6 +21,7 @@ from starlette.testclient import TestClient
 
 from core.proxy import ProxyHeadersMiddleware
 from tests.conftest import bearer, make_jwt, make_test_settings
+from tests.live import in_thread
 
 QUERY = {"query": "{ viewer { name } }"}
 
@@ -74,21 +72,8 @@ def access_log() -> Iterator[_AccessLog]:
 @pytest.fixture
 def live_service(settings: Any, driver: Any) -> Iterator[str]:
     """The real app under uvicorn, run with the options `gridgraph serve` uses."""
-    from main import create_app, uvicorn_options
-
-    app_settings = make_test_settings(rate_limit_burst=3, rate_limit_per_minute=1)
-    config = uvicorn.Config(create_app(app_settings), lifespan="on", **uvicorn_options(settings))
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            pytest.fail(f"uvicorn did not start on port {settings.port}")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{settings.port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with in_thread(make_test_settings(rate_limit_burst=3, rate_limit_per_minute=1)) as url:
+        yield url
 
 
 def test_under_gridgraph_serve_a_rotated_forwarded_for_does_not_escape_the_limit(

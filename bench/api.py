@@ -36,6 +36,8 @@ from starlette.testclient import TestClient
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import main
+from core import service
+from core.identity import IdentityKey
 from core.settings import Settings
 
 DISTRICT = "370303"
@@ -375,7 +377,8 @@ def main_(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     settings = _settings(args.timeout)
-    main._migrate_on_start = lambda settings: None  # read only: never migrate the measured db
+    # Read only: never migrate the measured database (no mutation runs, so any key will do).
+    service.prepare = lambda settings: IdentityKey.generate()
     admin = {"Authorization": f"Bearer {_token(settings, 'admin', None)}"}
     scoped = {"Authorization": f"Bearer {_token(settings, 'caseworker', DISTRICT)}"}
     baseline = json.loads(args.baseline.read_text()) if args.baseline else {}

@@ -36,6 +36,8 @@ import uvicorn
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import main
+from core import service
+from core.identity import IdentityKey
 from core.settings import Settings
 
 PERSON = "id personId name gender ethnicity politicalStatus partyMember education employer synthetic phone idNumber birthDate"
@@ -175,10 +177,11 @@ def main_(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     settings = _settings(args.port)
-    main._migrate_on_start = lambda settings: None  # read only: never migrate the measured db
+    # Read only: never migrate the measured database (no mutation runs, so any key will do).
+    service.prepare = lambda settings: IdentityKey.generate()
     assert settings.jwt_secret is not None
     token = jwt.encode(
-        {"sub": "bench-admin", "role": "admin", "exp": int(time.time()) + 3600},
+        {"sub": "bench-admin", "role": "admin", "area": "*", "exp": int(time.time()) + 3600},
         settings.jwt_secret.get_secret_value(),
         algorithm="HS256",
     )

@@ -137,13 +137,13 @@ def open_sheets(
     kind = file_format(path)
     try:
         if kind == "csv":
-            return [_guarded(_csv_sheet(path, encoding, limits))]
+            return [_guarded(_csv_sheet(path, encoding, limits), kind)]
         sheets = _xlsx_sheets(path, limits) if kind == "xlsx" else _xls_sheets(path, limits)
     except FileProblem:
         raise
     except Exception as error:  # a damaged file can make a library fail in any way
         raise _damaged(kind, error) from error
-    sheets = [_guarded(s) for s in sheets]
+    sheets = [_guarded(s, kind) for s in sheets]
     if sheet is not None:
         chosen = [s for s in sheets if s.name == sheet]
         if not chosen:
@@ -165,10 +165,9 @@ def _damaged(kind: str, error: BaseException) -> FileProblem:
     )
 
 
-def _guarded(sheet: Sheet) -> Sheet:
+def _guarded(sheet: Sheet, kind: str) -> Sheet:
     """`sheet`, whose rows fail as a `FileProblem`, whatever fails underneath."""
     rows = sheet._rows
-    kind = file_format(sheet.path)
 
     def guarded() -> Iterator[RawRow]:
         try:

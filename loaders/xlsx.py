@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import posixpath
 import re
+from array import array
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import IO, Any
 from xml.parsers import expat
 
@@ -138,7 +140,7 @@ def _not_a_workbook(what: str) -> FileProblem:
 class Workbook:
     """An `.xlsx` (or `.xlsm`) file: its worksheets and what their cells need to be read."""
 
-    def __init__(self, path: Any, limits: FileLimits) -> None:
+    def __init__(self, path: Path, limits: FileLimits) -> None:
         self.path = path
         self.limits = limits
         self.zip = GuardedZip(path, limits)
@@ -178,7 +180,7 @@ class Workbook:
             elif kind.endswith("/styles"):
                 self._styles_part = self.zip.find(_resolve(member, target))
         self.date_styles, self.timedelta_styles = self._styles()
-        self._strings: list[str] | None = None
+        self._strings: SharedStrings | None = None
         self._oversized: dict[int, int] = {}
 
     # --- parts read whole ------------------------------------------------------------------
@@ -244,12 +246,12 @@ class Workbook:
                 durations.add(index)
         return frozenset(dates), frozenset(durations)
 
-    def strings(self) -> list[str]:
+    def strings(self) -> SharedStrings:
         """The shared strings (read once). A string over `max_cell_chars` is kept empty and
         remembered, so the first cell that uses it is refused by name."""
         if self._strings is not None:
             return self._strings
-        strings: list[str] = []
+        strings = SharedStrings()
         if self._strings_part is None:
             self._strings = strings
             return strings
@@ -381,6 +383,27 @@ def _count(pattern: re.Pattern[bytes], data: bytes, cut: int) -> int:
         if match.start() < cut < match.end()
     )
     return whole + straddling
+
+
+class SharedStrings:
+    """A workbook's shared strings, kept as one UTF-8 buffer and the offsets of its strings:
+    a Python string per entry would cost ~60 bytes more each, over 200 MB for a table of
+    a few million short strings. A string is decoded when a cell uses it."""
+
+    def __init__(self) -> None:
+        self._data = bytearray()
+        self._ends = array("Q")
+
+    def append(self, text: str) -> None:
+        self._data += text.encode("utf-8", "surrogatepass")
+        self._ends.append(len(self._data))
+
+    def __len__(self) -> int:
+        return len(self._ends)
+
+    def __getitem__(self, index: int) -> str:
+        start = self._ends[index - 1] if index else 0
+        return self._data[start : self._ends[index]].decode("utf-8", "surrogatepass")
 
 
 def _unreadable_part(member: str, what: str) -> FileProblem:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -15,12 +18,46 @@ from commands.common import console, err_console, load_settings
 from core.database import create_sync_driver
 from core.identity import IdentityKeyError
 from core.migrations import prepare_graph
+from core.settings import PROJECT_ROOT
 from loaders.errors import LoadFailed, LoadRefused, Problem
 from loaders.kinds import KINDS
 from loaders.pipeline import LoadOptions, LoadResult, load_files
 from loaders.report import format_problem, write_report
 
 MAX_PRINTED = 200
+DRIVER_LOG = PROJECT_ROOT / ".data" / "logs" / "load.log"
+"""Where the Neo4j driver's own log lines (a transaction retried after a deadlock, a lost
+connection) go during `gridgraph load`: the terminal shows the load's output only."""
+
+
+class _DriverLog(logging.FileHandler):
+    """The driver's log lines, appended to a file and counted."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        super().__init__(path, encoding="utf-8", delay=True)
+        self.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+        super().emit(record)
+
+
+@contextmanager
+def driver_log(path: Path) -> Iterator[_DriverLog]:
+    """Send the `neo4j` logger's lines to `path` instead of the terminal (with no handler of
+    its own, Python prints its warnings on stderr), for the time of a load."""
+    logger = logging.getLogger("neo4j")
+    saved = (logger.handlers[:], logger.propagate)
+    handler = _DriverLog(path)
+    logger.handlers = [handler]
+    logger.propagate = False
+    try:
+        yield handler
+    finally:
+        handler.close()
+        logger.handlers, logger.propagate = saved
 
 
 def _print_problems(problems: list[Problem]) -> None:
@@ -119,6 +156,7 @@ def load(
         TimeElapsedColumn(),
     )
     with (
+        driver_log(DRIVER_LOG) as log,
         create_sync_driver(settings) as driver,
         Progress(*columns, console=err_console, transient=True) as bar,
     ):
@@ -160,11 +198,32 @@ def load(
         except (LoadFailed, Neo4jError, DriverError) as error:
             bar.stop()
             _print_write_failure(error)
+            _print_driver_log(log)
             raise typer.Exit(1) from error
     print_summary(result, dry_run)
+    _print_driver_log(log)
     if result.problems:
         _print_problems(result.problems)
         if report:
             write_report(result.problems, report)
             err_console.print(f"Report written to {report}")
-        err_console.print(f"{len(result.problems)} invalid row(s) skipped and reported.")
+        refused = sorted({p.file for p in result.problems if p.whole_file})
+        skipped = [p for p in result.problems if not p.whole_file]
+        if skipped:
+            err_console.print(f"{len(skipped)} invalid row(s) skipped and reported.")
+        if refused:
+            err_console.print(
+                f"[bold red]{len(refused)} file(s) refused, nothing of them was written: "
+                f"{escape(', '.join(refused))}[/]",
+                highlight=False,
+            )
+            raise typer.Exit(1)
+
+
+def _print_driver_log(log: _DriverLog) -> None:
+    if log.count:
+        err_console.print(
+            f"[dim]The Neo4j driver logged {log.count} line(s) (retries after a transient "
+            f"error, reconnections): see {escape(str(log.baseFilename))}[/]",
+            highlight=False,
+        )

@@ -9,6 +9,7 @@ deployment's identity key (`core.identity`).
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from operator import mul
@@ -78,6 +79,22 @@ def normalise_name(value: Any) -> str:
 
 def is_blank(value: Any) -> bool:
     return normalise_text(value) == ""
+
+
+_HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs"})
+
+
+def find_control_character(text: str) -> str | None:
+    """The first character of `text` that must never be stored, or None: a control character
+    (NUL, ESC, C1 controls ...), an invisible format character (bidi overrides such as U+202E,
+    zero-width spaces, a BOM) or a lone surrogate (Unicode categories Cc, Cf, Cs). White space
+    is not one of them: `normalise_text` folds tabs, line breaks and the like into a space."""
+    if text.isprintable():
+        return None
+    for char in text:
+        if not char.isspace() and unicodedata.category(char) in _HIDDEN_CATEGORIES:
+            return char
+    return None
 
 
 # --- formulas -----------------------------------------------------------------------------

@@ -17,6 +17,9 @@ class Problem:
     code: str
     zh: str
     en: str
+    whole_file: bool = False
+    """The file (or sheet) was refused whole: nothing of it is loaded, even with
+    `skip_invalid`."""
 
     @property
     def reason(self) -> str:
@@ -24,14 +27,40 @@ class Problem:
 
 
 class FileProblem(Exception):
-    """A problem of a whole file (unreadable, wrong encoding, no header row)."""
+    """A problem of a whole file (unreadable, wrong encoding, over a limit, no header row):
+    nothing of the file is loaded. `sheet`, `row` and `column` say where, when it is known."""
 
-    def __init__(self, code: str, zh: str, en: str, row: int | None = None) -> None:
+    def __init__(
+        self,
+        code: str,
+        zh: str,
+        en: str,
+        row: int | None = None,
+        *,
+        sheet: str = "",
+        column: str = "",
+    ) -> None:
         super().__init__(f"{zh} / {en}")
         self.code = code
         self.zh = zh
         self.en = en
         self.row = row
+        self.sheet = sheet
+        self.column = column
+
+    def problem(self, file: str, sheet: str = "") -> Problem:
+        """The problem as reported for `file` (and the sheet being read, if not known here)."""
+        return Problem(
+            file,
+            self.sheet or sheet,
+            self.row,
+            self.column,
+            "",
+            self.code,
+            self.zh,
+            self.en,
+            whole_file=True,
+        )
 
 
 @dataclass(frozen=True)

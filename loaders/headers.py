@@ -67,6 +67,9 @@ class Header:
     columns: dict[str, int]  # field -> 0-based column index
     headings: list[str]  # the headings as written, for reports
     unknown: list[str]  # headings that map to no field (序号 is expected and not listed)
+    duplicates: tuple[tuple[str, int, int], ...] = ()
+    """(field, first column, other column) for each further column that means a field already
+    matched: `姓名` twice, `姓名` and `姓 名`, or two aliases (`手机号`, `联系电话`)."""
 
     def heading(self, field: str) -> str:
         index = self.columns[field]
@@ -83,18 +86,38 @@ def column_letter(index: int) -> str:
 
 
 def match_columns(cells: list[Any], fields: dict[str, list[str]]) -> dict[str, int]:
-    """Field → column for the cells of a candidate header row (first matching column wins)."""
+    """Field → column for the cells of a candidate header row (first matching column wins;
+    `duplicate_columns` says which others there are)."""
+    columns: dict[str, int] = {}
+    for index, name in _matches(cells, fields):
+        columns.setdefault(name, index)
+    return columns
+
+
+def duplicate_columns(
+    cells: list[Any], fields: dict[str, list[str]]
+) -> tuple[tuple[str, int, int], ...]:
+    """(field, first column, other column) for each column that repeats a field."""
+    first: dict[str, int] = {}
+    found = []
+    for index, name in _matches(cells, fields):
+        if name in first:
+            found.append((name, first[name], index))
+        else:
+            first[name] = index
+    return tuple(found)
+
+
+def _matches(cells: list[Any], fields: dict[str, list[str]]) -> Iterable[tuple[int, str]]:
     lookup: dict[str, str] = {}
     for name, headings in fields.items():
         for heading in headings:
             lookup.setdefault(heading_key(heading), name)
-    columns: dict[str, int] = {}
     for index, cell in enumerate(cells):
         key = heading_key(cell)
         name = lookup.get(key) or lookup.get(_without_note(key))
-        if name and name not in columns:
-            columns[name] = index
-    return columns
+        if name:
+            yield index, name
 
 
 def detect_header(
@@ -123,4 +146,5 @@ def detect_header(
     unknown = [
         h for i, h in enumerate(headings) if i not in used and h and heading_key(h) != "序号"
     ]
-    return Header(row=number, kind=chosen, columns=columns, headings=headings, unknown=unknown)
+    duplicates = duplicate_columns(cells, aliases.get(chosen, {}))
+    return Header(number, chosen, columns, headings, unknown, duplicates)

@@ -27,12 +27,20 @@ from neo4j import Driver, ManagedTransaction, Transaction, unit_of_work
 from neo4j.exceptions import DriverError, Neo4jError
 
 from core.identity import IdentityKey
-from core.validation import normalise_text
+from core.validation import find_control_character, normalise_text
 from loaders import cypher, undo
 from loaders.errors import FileProblem, LoadFailed, LoadRefused, Problem, RowRefusal, RulesBroken
-from loaders.headers import HEADER_SCAN_ROWS, Aliases, Header, detect_header, load_aliases
+from loaders.headers import (
+    HEADER_SCAN_ROWS,
+    Aliases,
+    Header,
+    column_letter,
+    detect_header,
+    load_aliases,
+)
 from loaders.kinds import KINDS, REQUIRED_FIELDS, Memo, Record, RowContext, register
-from loaders.readers import Sheet, open_sheets
+from loaders.limits import FileLimits
+from loaders.readers import RawRow, Sheet, open_sheets
 from loaders.registry import Registry, quiet_session
 from loaders.streaming import BatchWriter
 from loaders.writer import Counts, Roster, WriteOptions, apply_batch, end_missing_appointments
@@ -71,6 +79,8 @@ class LoadOptions:
     cache_rows: int = CACHE_ROWS
     stream: bool = True
     """Write a lone file of up to `tx_rows` rows while it is validated (`_stream_unit`)."""
+    limits: FileLimits = field(default_factory=FileLimits)
+    """What a file may cost before it is refused (size, cells, rows, ...: `loaders.limits`)."""
 
 
 @dataclass
@@ -143,7 +153,7 @@ def find_units(
         try:
             if not path.is_file():
                 raise FileProblem("FILE_MISSING", "文件不存在", "no such file")
-            sheets = open_sheets(path, options.sheet, options.encoding)
+            sheets = open_sheets(path, options.sheet, options.encoding, options.limits)
             checksum = sha256_file(path)
             found = False
             for sheet in sheets:
@@ -152,6 +162,8 @@ def find_units(
                 if header is None:
                     continue
                 found = True
+                if header.duplicates:
+                    raise _duplicate_columns(header, sheet.name)
                 units.append(Unit(path, sheet, header, checksum))
             if not found:
                 wanted = f"“{options.kind}”" if options.kind else ""
@@ -163,33 +175,88 @@ def find_units(
                     f"{HEADER_SCAN_ROWS} rows (check the column headings, or give --kind)",
                 )
         except FileProblem as error:
-            problems.append(
-                Problem(path.name, "", error.row, "", "", error.code, error.zh, error.en)
-            )
+            problems.append(error.problem(path.name))
     order = list(KINDS)
     units.sort(key=lambda u: order.index(u.kind))
     return units, problems
 
 
+def _duplicate_columns(header: Header, sheet: str) -> FileProblem:
+    """Two columns of the header that mean the same field: which one holds it is a guess."""
+    pairs = [
+        f"{header.headings[a]} ({column_letter(a)}) / {header.headings[b]} ({column_letter(b)})"
+        for _, a, b in header.duplicates
+    ]
+    return FileProblem(
+        "DUPLICATE_COLUMN",
+        f"表头中有含义相同的列：{'；'.join(pairs)}（请删除或改名其中一列）",
+        f"the header has columns that mean the same: {'; '.join(pairs)} (delete or rename "
+        "one of each)",
+        header.row,
+        sheet=sheet,
+        column=", ".join(pairs),
+    )
+
+
 def _first_rows(sheet: Sheet) -> list[tuple[int, list[Any]]]:
+    """Rows 1 to HEADER_SCAN_ROWS of a sheet (an xlsx leaves out the rows without a value)."""
     rows: list[tuple[int, list[Any]]] = []
     for raw in sheet.rows():
-        rows.append((raw.number, raw.cells))
-        if len(rows) >= HEADER_SCAN_ROWS:
+        if raw.number > HEADER_SCAN_ROWS:
             break
+        rows.append((raw.number, raw.cells))
     return rows
 
 
-def _data_rows(unit: Unit) -> Iterator[tuple[int, list[Any], list[str]]]:
-    """Data rows below the header, each cell normalised once; blank and total rows skipped."""
+def _data_rows(unit: Unit) -> Iterator[tuple[RawRow, list[str]]]:
+    """Data rows below the header, each cell normalised once; blank and total rows skipped (a
+    row whose formulas have no value is not blank: it is reported)."""
     below = unit.header.row
     for raw in unit.sheet.rows():
         if raw.number <= below:
             continue
         texts = [normalise_text(c) for c in raw.cells]
-        if not any(texts) or _is_total(texts):
+        if (not any(texts) and not raw.formulas) or _is_total(texts):
             continue
-        yield raw.number, raw.cells, texts
+        yield raw, texts
+
+
+def _visible(text: str) -> str:
+    """`text` with each character that may not be stored shown as `<U+XXXX>`."""
+    out = []
+    for char in text:
+        out.append(f"<U+{ord(char):04X}>" if find_control_character(char) else char)
+    return "".join(out)
+
+
+def check_cells(context: RowContext, raw: RawRow) -> None:
+    """The problems of a row that no parser sees: a control or invisible character in a
+    column that is stored, and a formula without a cached value (its value is unknown)."""
+    columns = context.columns
+    texts = context.texts
+    for name, index in columns.items():
+        if index < len(texts) and find_control_character(texts[index]):
+            context.fail(
+                name,
+                _visible(texts[index]),
+                "CONTROL_CHARACTER",
+                "含有控制字符或不可见字符（如 NUL、双向文本控制符、零宽字符），不能保存",
+                "holds a control or invisible character (NUL, a bidi override, a zero-width "
+                "space ...), which is never stored",
+            )
+    if raw.formulas:
+        fields = {index: name for name, index in columns.items()}
+        for index in raw.formulas:
+            if index in fields:
+                context.fail(
+                    fields[index],
+                    "",
+                    "FORMULA_NO_VALUE",
+                    f"单元格 {column_letter(index)}{raw.number} 是没有计算结果的公式"
+                    "（请在 Excel 中打开并保存，或复制后粘贴为数值）",
+                    f"cell {column_letter(index)}{raw.number} is a formula without a computed "
+                    "value (open the file in Excel and save it, or paste it as values)",
+                )
 
 
 def validate_unit(
@@ -215,11 +282,13 @@ def validate_unit(
     file = unit.path.name
     memo = Memo()
     try:
-        for number, cells, texts in _data_rows(unit):
+        for raw, texts in _data_rows(unit):
+            number, cells = raw.number, raw.cells
             unit.rows += 1
             context = RowContext(
                 file, unit.sheet.name, unit.header, number, cells, registry, texts, memo
             )
+            check_cells(context, raw)
             record = kind.parse(context)
             if record is not None and record.key in seen:
                 what = "人员" if unit.kind == "people" else "记录"
@@ -255,9 +324,7 @@ def validate_unit(
                 )
     except FileProblem as error:  # e.g. bytes far down a CSV that are not in its encoding
         unit.unreadable = True
-        problems.append(
-            Problem(file, unit.sheet.name, error.row, "", "", error.code, error.zh, error.en)
-        )
+        problems.append(error.problem(file, unit.sheet.name))
     for item in deferred:
         known = (
             item.value in registry.areas
@@ -295,12 +362,19 @@ def _records(unit: Unit, registry: Registry) -> Iterator[Record]:
         return
     kind = KINDS[unit.kind]
     memo = Memo()
-    for number, cells, texts in _data_rows(unit):
-        if number in unit.invalid_rows:
+    for raw, texts in _data_rows(unit):
+        if raw.number in unit.invalid_rows:
             continue
         record = kind.parse(
             RowContext(
-                unit.path.name, unit.sheet.name, unit.header, number, cells, registry, texts, memo
+                unit.path.name,
+                unit.sheet.name,
+                unit.header,
+                raw.number,
+                raw.cells,
+                registry,
+                texts,
+                memo,
             )
         )
         if record is not None:
@@ -342,12 +416,16 @@ def load_files(
     if _streams(units, options):
         [unit] = units
         with _rules_checked(unit, []):
-            streamed = _stream_unit(driver, database, unit, registry, options, progress)
-            if streamed is not None:
-                return LoadResult([streamed], [])
-            return LoadResult(
-                [_write_unit(driver, database, unit, registry, options, progress)], []
-            )
+            try:
+                streamed = _stream_unit(driver, database, unit, registry, options, progress)
+            except _OverBound:  # more rows than the sheet's bound said: validate, then batches
+                _reset(unit)
+            else:
+                if streamed is not None:
+                    return LoadResult([streamed], [])
+                return LoadResult(
+                    [_write_unit(driver, database, unit, registry, options, progress)], []
+                )
     for unit in units:
         problems.extend(validate_unit(unit, registry, progress, options.cache_rows))
     if problems and not options.skip_invalid:
@@ -498,6 +576,18 @@ def _finish_unit(
         ).consume()
 
 
+class _OverBound(Exception):
+    """A streamed sheet has more rows than one transaction takes, whatever its bound said."""
+
+
+def _reset(unit: Unit) -> None:
+    """Forget what a stopped pass over a unit found, so it can be validated again."""
+    unit.rows = 0
+    unit.invalid_rows = set()
+    unit.records = None
+    unit.unreadable = False
+
+
 def _streams(units: list[Unit], options: LoadOptions) -> bool:
     """Whether the load is one file small enough for one transaction, so it can be written
     while it is validated (`_stream_unit`)."""
@@ -528,9 +618,17 @@ def _stream_unit(
         writer: BatchWriter[list[Record]] = BatchWriter(
             lambda batch: apply_batch(tx, unit.kind, batch, write, roster)
         )
+
+        def submit(batch: list[Record]) -> None:
+            # The bound the one-pass choice was made on is checked against the rows read, so
+            # a bound that was wrong can cost time but never a transaction too big.
+            if unit.rows > options.tx_rows:
+                raise _OverBound
+            writer.submit(batch)
+
         try:
             problems = validate_unit(
-                unit, registry, progress, options.cache_rows, writer.submit, options.batch_rows
+                unit, registry, progress, options.cache_rows, submit, options.batch_rows
             )
             error = writer.wait()
             if problems:

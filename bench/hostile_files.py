@@ -26,6 +26,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from bench.loaders import CLEAN_LOADS, CLEAN_PEOPLE
 from core.database import create_sync_driver
 from core.settings import Settings
 from tests.loaders.hostile import (
@@ -46,11 +47,6 @@ from tests.loaders.rosters import write_base, write_csv
 
 NOT_EMPTY = "MATCH (n) WHERE n:Person OR n:Area RETURN count(n) > 0 AS used"
 LOAD_IDS = "MATCH (l:Load) RETURN collect(l.id) AS ids"
-CLEAN_PEOPLE = """
-MATCH (n:Person)
-WHERE n.source IN $loads
-CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 2000 ROWS
-"""
 CLEAN = """
 MATCH (n)
 WHERE n.source IN $loads AND NOT n:Load
@@ -58,7 +54,6 @@ CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS
 """
 """After the people: no dense node (a community with a relationship per person) is deleted
 with all its relationships in one transaction."""
-CLEAN_LOADS = "MATCH (l:Load) WHERE l.id IN $loads DETACH DELETE l"
 
 
 def _shared_bomb(folder: Path) -> Path:

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from openpyxl.utils import get_column_letter
+
 from core.validation import half_width
 
 DEFAULT_ALIASES = Path(__file__).with_name("headers.toml")
@@ -77,12 +79,8 @@ class Header:
 
 
 def column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
+    """The spreadsheet letters of the 0-based column `index` (0 → A, 26 → AA)."""
+    return get_column_letter(index + 1)
 
 
 def match_columns(cells: list[Any], fields: dict[str, list[str]]) -> dict[str, int]:

@@ -26,6 +26,7 @@ from typing import Any
 from charset_normalizer import from_bytes
 
 from loaders.errors import FileProblem
+from loaders.headers import column_letter
 from loaders.limits import FileLimits, check_file_size
 
 SAMPLE_BYTES = 256 * 1024
@@ -351,7 +352,7 @@ def _csv_rows(path: Path, encoding: str, limits: FileLimits) -> Iterator[RawRow]
                         f"a cell of {length:,} characters, over the limit of "
                         f"{limits.max_cell_chars:,}",
                         row=number,
-                        column=_letters(column),
+                        column=column_letter(column),
                     )
                 if len(cells) > limits.max_columns and any(cells[limits.max_columns :]):
                     raise _too_many_columns(limits, number)
@@ -369,15 +370,6 @@ def _csv_rows(path: Path, encoding: str, limits: FileLimits) -> Iterator[RawRow]
                 f"{limits.max_cell_chars:,} characters)",
                 row=number + 1,
             ) from None
-
-
-def _letters(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def _too_many_rows(limits: FileLimits, row: int | None = None) -> FileProblem:
@@ -508,7 +500,7 @@ def _xls_rows(book: Any, sheet: Any, limits: FileLimits) -> Iterator[RawRow]:
                     f"{limits.max_cell_chars:,}",
                     row=index + 1,
                     sheet=sheet.name,
-                    column=_letters(column),
+                    column=column_letter(column),
                 )
         yield RawRow(index + 1, cells)
 

@@ -28,6 +28,7 @@ from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelt
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, WINDOWS_EPOCH, from_excel, from_ISO8601
 
 from loaders.errors import FileProblem
+from loaders.headers import column_letter
 from loaders.limits import EXCEL_MAX_ROWS, FileLimits, GuardedZip
 from loaders.readers import RawRow
 
@@ -60,15 +61,6 @@ def column_index(letters: str) -> int:
     for char in letters:
         index = index * 26 + ord(char) - 64
     return index - 1
-
-
-def column_letters(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def _local(name: str) -> str:
@@ -449,7 +441,7 @@ class _RowReader:
             f"cell {self.ref}: {en}",
             self.number,
             sheet=self.title,
-            column=column_letters(self.column),
+            column=column_letter(self.column),
         )
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
@@ -465,7 +457,7 @@ class _RowReader:
                 self.ref = ref
             else:
                 self.column += 1
-                self.ref = f"{column_letters(self.column)}{self.number}"
+                self.ref = f"{column_letter(self.column)}{self.number}"
             self.kind = attrs.get("t", "n")
             style = attrs.get("s")
             self.style = int(style) if style and style.isdigit() else 0

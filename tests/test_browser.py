@@ -10,19 +10,17 @@ docs/img/ with GRIDGRAPH_UPDATE_SCREENSHOTS=1.
 from __future__ import annotations
 
 import os
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from neo4j import Driver
 
 from core.model import Label
 from core.settings import PROJECT_ROOT, Settings
 from tests.analyst_graph import CREATE_ANALYST_GRAPH
 from tests.conftest import wipe_graph
+from tests.live import in_thread
 
 pytestmark = pytest.mark.browser
 
@@ -70,28 +68,8 @@ def chromium() -> Iterator[object]:
 @pytest.fixture(scope="module")
 def live_service(settings: Settings, driver: Driver) -> Iterator[str]:
     """The real app under uvicorn on the test port, in development mode (as `make serve`)."""
-    from main import create_app
-
-    app_settings = settings.model_copy(update={"dev_mode": True})
-    config = uvicorn.Config(
-        create_app(app_settings),
-        host="127.0.0.1",
-        port=settings.port,
-        log_level="warning",
-        access_log=False,
-        lifespan="on",
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            pytest.fail(f"uvicorn did not start on port {settings.port}")
-        time.sleep(0.1)
-    yield f"http://127.0.0.1:{settings.port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with in_thread(settings.model_copy(update={"dev_mode": True})) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from html import escape
 from pathlib import Path
 
+from loaders.headers import column_letter
 from tests.loaders.rosters import COMMUNITY, PEOPLE_HEADER, person_id_number
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -57,21 +58,12 @@ STYLES = (
 """Two cell styles: 0 general, 1 a date (`s="1"`)."""
 
 
-def _letters(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
 class Raw(str):
     """A cell's XML after its `r`, as given: `Raw(' t="str"><f>A1</f><v>x</v>')`."""
 
 
 def cell_xml(column: int, row: int, value: object) -> str:
-    ref = f"{_letters(column)}{row}"
+    ref = f"{column_letter(column)}{row}"
     if value is None or value == "":
         return ""
     if isinstance(value, Raw):

@@ -47,10 +47,14 @@ def graph(driver: Driver, settings: Settings) -> Iterator[Driver]:
 
 @pytest.fixture(scope="package")
 def api(graph: Driver) -> Iterator[TestClient]:
-    """The real app in development mode (requests act as an admin) on the fixture graph."""
+    """The real app in development mode (requests act as an admin) on the fixture graph, with
+    a rate limit that the many requests of these tests stay under."""
     from main import create_app
 
-    with TestClient(create_app(make_test_settings(dev_mode=True))) as client:
+    settings = make_test_settings(
+        dev_mode=True, rate_limit_per_minute=1e9, rate_limit_burst=1_000_000
+    )
+    with TestClient(create_app(settings)) as client:
         yield client
 
 

@@ -9,31 +9,17 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from neo4j import Driver
 from starlette.testclient import TestClient
 
 from resolvers.pagination import KEY_PARTS
 from tests.api.conftest import query
-from tests.conftest import gql, make_test_settings
+from tests.conftest import gql
 
 REQUIRED: dict[str, str] = {}
 """Values for required arguments of connection fields (none today), by `field.argument`."""
-
-
-@pytest.fixture(scope="module")
-def api(graph: Driver) -> Iterator[TestClient]:
-    """The app in development mode, with a rate limit these many requests stay under."""
-    from main import create_app
-
-    settings = make_test_settings(
-        dev_mode=True, rate_limit_per_minute=1e9, rate_limit_burst=1_000_000
-    )
-    with TestClient(create_app(settings)) as client:
-        yield client
 
 
 def _connection_fields() -> list[str]:

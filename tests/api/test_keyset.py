@@ -3,7 +3,6 @@ and the subtree join (`in_area`) agreeing with the row-by-row scope predicate (`
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -15,7 +14,6 @@ from core.model import NATURAL_KEYS
 from core.settings import Settings
 from resolvers.scope import AREA_LABELS, in_area, within
 from tests.api.conftest import query, run_as
-from tests.conftest import make_test_settings
 
 AREAS = ("370300", "370303", "370303006", "370303006001", "370302", "370323002001", "nowhere")
 
@@ -31,18 +29,6 @@ LISTS: list[tuple[str, str, str]] = [
     ("people", 'filter: {{areaCode: "{area}"}}', "personId"),
     ("cases", 'filter: {{areaCode: "{area}"}}', "caseId"),
 ]
-
-
-@pytest.fixture(scope="module")
-def api(graph: Driver) -> Iterator[TestClient]:
-    """The app in development mode, with a rate limit these many small pages stay under."""
-    from main import create_app
-
-    settings = make_test_settings(
-        dev_mode=True, rate_limit_per_minute=1e9, rate_limit_burst=1_000_000
-    )
-    with TestClient(create_app(settings)) as client:
-        yield client
 
 
 def _document(name: str, args: str, key: str, count: bool = True) -> str:

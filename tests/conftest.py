@@ -11,7 +11,7 @@ import os
 import secrets
 import time
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 
 import jwt
 import pytest
@@ -103,6 +103,18 @@ def wipe_graph(driver: Driver, database: str) -> None:
     """Delete every node but migration records, API tokens and the identity key's check."""
     with driver.session(database=database) as session:
         session.run(WIPE).consume()
+
+
+@contextmanager
+def graph_of(driver: Driver, settings: Settings, create: str) -> Iterator[Driver]:
+    """A graph holding only what `create` (a test graph's Cypher) makes; wiped afterwards."""
+    wipe_graph(driver, settings.neo4j_database)
+    driver.execute_query(create, database_=settings.neo4j_database)  # type: ignore[arg-type]
+    driver.execute_query("CALL db.awaitIndexes(60)", database_=settings.neo4j_database)
+    try:
+        yield driver
+    finally:
+        wipe_graph(driver, settings.neo4j_database)
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from neo4j import Driver
 from core.model import Label
 from core.settings import PROJECT_ROOT, Settings
 from tests.analyst_graph import CREATE_ANALYST_GRAPH
-from tests.conftest import wipe_graph
+from tests.conftest import graph_of
 from tests.live import in_thread
 
 pytestmark = pytest.mark.browser
@@ -74,10 +74,8 @@ def live_service(settings: Settings, driver: Driver) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def analyst_graph(driver: Driver, settings: Settings) -> Iterator[Driver]:
-    wipe_graph(driver, settings.neo4j_database)
-    driver.execute_query(CREATE_ANALYST_GRAPH, database_=settings.neo4j_database)
-    yield driver
-    wipe_graph(driver, settings.neo4j_database)
+    with graph_of(driver, settings, CREATE_ANALYST_GRAPH):
+        yield driver
 
 
 def _new_page(chromium: object, width: int = 1400, height: int = 900) -> object:

@@ -15,7 +15,7 @@ from core.auth import Viewer
 from core.database import Database, create_async_driver
 from core.settings import Settings
 from tests.api.graph import CREATE_FIXTURE_GRAPH
-from tests.conftest import gql, make_test_settings, wipe_graph
+from tests.conftest import gql, graph_of, make_test_settings
 
 EXECUTED: set[str] = set()
 """Every Cypher text the API ran during this test session (see test_zz_cypher_coverage.py)."""
@@ -38,11 +38,8 @@ def record_cypher() -> Iterator[None]:
 @pytest.fixture(scope="package")
 def graph(driver: Driver, settings: Settings) -> Iterator[Driver]:
     """The fixture graph of tests/api/graph.py, loaded once and wiped afterwards."""
-    wipe_graph(driver, settings.neo4j_database)
-    driver.execute_query(CREATE_FIXTURE_GRAPH, database_=settings.neo4j_database)
-    driver.execute_query("CALL db.awaitIndexes(60)", database_=settings.neo4j_database)
-    yield driver
-    wipe_graph(driver, settings.neo4j_database)
+    with graph_of(driver, settings, CREATE_FIXTURE_GRAPH):
+        yield driver
 
 
 @pytest.fixture(scope="package")

@@ -22,7 +22,7 @@ from neo4j import Driver
 
 from core.local_neo4j import LocalNeo4j
 from core.settings import Settings
-from tests.conftest import wipe_graph
+from tests.conftest import graph_of
 from tests.live import in_process
 from tests.mutations.conftest import CREATE_MUTATION_GRAPH
 
@@ -40,10 +40,8 @@ def serve(settings: Settings, driver: Driver) -> Iterator[Callable[..., Any]]:
 @pytest.fixture
 def mutation_graph(driver: Driver, settings: Settings) -> Iterator[Driver]:
     """The mutation tests' small graph (two districts, grids, people), wiped afterwards."""
-    wipe_graph(driver, settings.neo4j_database)
-    driver.execute_query(CREATE_MUTATION_GRAPH, database_=settings.neo4j_database)
-    yield driver
-    wipe_graph(driver, settings.neo4j_database)
+    with graph_of(driver, settings, CREATE_MUTATION_GRAPH):
+        yield driver
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from neo4j import Driver
 from starlette.testclient import TestClient
 
 from core.settings import Settings
-from tests.conftest import gql, make_jwt, make_test_settings, wipe_graph
+from tests.conftest import gql, graph_of, make_jwt, make_test_settings
 
 ZHANGDIAN, ZICHUAN = "370303", "370302"
 LIUYI_GRID, LIUYI_GRID_2, BANYANG_GRID = "370303006001-001", "370303006001-002", "370302001001-001"
@@ -87,10 +87,8 @@ def quiet_notifications() -> Iterator[None]:
 @pytest.fixture(scope="package")
 def graph(driver: Driver, settings: Settings) -> Iterator[Driver]:
     """The mutation tests' graph, loaded once for the package and wiped afterwards."""
-    wipe_graph(driver, settings.neo4j_database)
-    driver.execute_query(CREATE_MUTATION_GRAPH, database_=settings.neo4j_database)
-    yield driver
-    wipe_graph(driver, settings.neo4j_database)
+    with graph_of(driver, settings, CREATE_MUTATION_GRAPH):
+        yield driver
 
 
 @pytest.fixture(scope="package")

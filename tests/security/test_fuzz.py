@@ -25,7 +25,7 @@ from starlette.testclient import TestClient
 
 from core.settings import PROJECT_ROOT, Settings
 from tests.api.graph import CREATE_FIXTURE_GRAPH
-from tests.conftest import wipe_graph
+from tests.conftest import graph_of
 
 EXAMPLES = int(os.environ.get("GRIDGRAPH_FUZZ_EXAMPLES", "40"))
 RANDOM = os.environ.get("GRIDGRAPH_FUZZ_RANDOM", "") == "1"
@@ -60,10 +60,8 @@ def _fuzzed(strategy: st.SearchStrategy[Any]) -> Callable[[Callable[..., None]],
 
 @pytest.fixture(scope="module")
 def fuzz_graph(driver: Driver, settings: Settings) -> Iterator[Driver]:
-    wipe_graph(driver, settings.neo4j_database)
-    driver.execute_query(CREATE_FIXTURE_GRAPH, database_=settings.neo4j_database)
-    yield driver
-    wipe_graph(driver, settings.neo4j_database)
+    with graph_of(driver, settings, CREATE_FIXTURE_GRAPH):
+        yield driver
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ import secrets
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
+from typing import Any
 
 import jwt
 import pytest
@@ -175,3 +176,27 @@ def gql(client: TestClient, query: str, variables: dict | None = None, **headers
     )
     assert response.headers["content-type"].startswith("application/json"), response.text
     return response.json()
+
+
+COMMANDS = ("commands.db", "commands.demo", "commands.load", "commands.loads", "commands.token")
+"""CLI modules that read their settings with `commands.common.load_settings`."""
+
+
+@pytest.fixture
+def cli(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Any]:
+    """`cli("load", path, ...)`: run `gridgraph ...` against the test Neo4j (Typer's runner,
+    output 250 columns wide); `input=` answers its prompts."""
+    import importlib
+
+    from typer.testing import CliRunner
+
+    from main import _build_cli
+
+    for name in COMMANDS:
+        monkeypatch.setattr(importlib.import_module(name), "load_settings", lambda: settings)
+    runner, app = CliRunner(), _build_cli()
+
+    def run(*args: str, input: str | None = None) -> Any:
+        return runner.invoke(app, list(args), input=input, env={"COLUMNS": "250"})
+
+    return run

@@ -12,7 +12,7 @@ import codecs
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import suppress
 from datetime import date
 from pathlib import Path
@@ -82,19 +82,6 @@ def base(tmp_path: Path, empty_graph: Driver, settings: Settings) -> Path:
     """Areas and grids loaded, so the people rosters below are valid but for what they test."""
     _load(empty_graph, settings, write_base(tmp_path))
     return tmp_path
-
-
-@pytest.fixture
-def cli(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable]:
-    """Run `gridgraph ...` against the test Neo4j."""
-    monkeypatch.setattr(commands.load, "load_settings", lambda: settings)
-    runner = CliRunner()
-    app = _build_cli()
-
-    def run(*args: str):  # type: ignore[no-untyped-def]
-        return runner.invoke(app, list(args), env={"COLUMNS": "250"})
-
-    yield run
 
 
 @pytest.fixture

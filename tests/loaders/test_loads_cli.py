@@ -7,19 +7,15 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-import pytest
 from neo4j import Driver
-from typer.testing import CliRunner
 
-import commands.loads
 from core.identity import identity_key, key_file
 from core.settings import PROJECT_ROOT, Settings
 from loaders.pipeline import LoadOptions, load_files
-from main import _build_cli
 from tests.loaders.rosters import (
     COMMUNITY,
     PEOPLE_HEADER,
@@ -101,19 +97,6 @@ def _new_person(n: int, name: str) -> list[object]:
     grid = f"{COMMUNITY}-002"
     return [n, name, "女", "1991.02", person_id_number(n, born), "群众", grid, "兼职网格员", "",
             "2024-10-01"]  # fmt: skip
-
-
-@pytest.fixture
-def cli(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable]:
-    """Run `gridgraph ...` against the test Neo4j."""
-    monkeypatch.setattr(commands.loads, "load_settings", lambda: settings)
-    runner = CliRunner()
-    app = _build_cli()
-
-    def run(*args: str, input: str | None = None):  # type: ignore[no-untyped-def]
-        return runner.invoke(app, list(args), input=input, env={"COLUMNS": "250"})
-
-    yield run
 
 
 def _crash_load(settings: Settings, path: Path) -> subprocess.CompletedProcess:

@@ -4,22 +4,19 @@ through the real pipeline and the `gridgraph load` command."""
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date, datetime, time
 from pathlib import Path
 
 import pytest
 from neo4j import Driver
-from typer.testing import CliRunner
 
-import commands.load
 from core.identity import IdentityKey, identity_key
 from core.settings import Settings
 from loaders import cypher
 from loaders.errors import LoadRefused
 from loaders.pipeline import LoadOptions, load_files
 from loaders.readers import open_sheets
-from main import _build_cli
 from tests.loaders.rosters import (
     AREAS,
     COMMUNITY,
@@ -126,19 +123,6 @@ def _base(folder: Path) -> list[Path]:
         write_csv(folder / "areas.csv", AREAS, "utf-8-sig"),
         write_xls(folder / "grids.xls", GRIDS[0], GRIDS[1:], "柳毅社区网格台账", GRIDS_MERGED),
     ]
-
-
-@pytest.fixture
-def cli(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable]:
-    """Run `gridgraph ...` against the test Neo4j; stdout and stderr apart."""
-    monkeypatch.setattr(commands.load, "load_settings", lambda: settings)
-    runner = CliRunner()
-    app = _build_cli()
-
-    def run(*args: str):  # type: ignore[no-untyped-def]
-        return runner.invoke(app, list(args), env={"COLUMNS": "250"})
-
-    yield run
 
 
 def test_xlrd_reads_merged_cells_dates_numbers_and_errors(tmp_path: Path) -> None:

@@ -8,13 +8,10 @@ from collections.abc import Callable, Iterator
 import pytest
 from neo4j import Driver
 from starlette.testclient import TestClient
-from typer.testing import CliRunner
 
-import commands.token
 from core.auth import AccessRole
 from core.settings import Settings
 from core.tokens import create_token, delete_token, hash_token, list_tokens, revoke_token
-from main import _build_cli
 from tests.conftest import bearer, gql, make_test_settings
 
 VIEWER_QUERY = "{ viewer { name role areaCode seesPersonalData seesFamilyCategories } }"
@@ -32,16 +29,9 @@ DETACH DELETE t
 
 
 @pytest.fixture
-def cli(settings: Settings, driver: Driver, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable]:
-    """Run `gridgraph ...` against the test Neo4j; tokens it creates are deleted afterwards."""
-    monkeypatch.setattr(commands.token, "load_settings", lambda: settings)
-    runner = CliRunner()
-    app = _build_cli()
-
-    def run(*args: str):  # type: ignore[no-untyped-def]
-        return runner.invoke(app, list(args), env={"COLUMNS": "200"})
-
-    yield run
+def cli(cli: Callable, settings: Settings, driver: Driver) -> Iterator[Callable]:
+    """`tests.conftest.cli`; the tokens it creates are deleted afterwards."""
+    yield cli
     driver.execute_query(DELETE_TOKENS_NAMED, database_=settings.neo4j_database)
 
 

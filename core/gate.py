@@ -25,7 +25,8 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from core.admission import Admission
-from core.auth import DEVELOPMENT_VIEWER, Authenticator, Viewer, bearer_credential
+from core.auth import DEVELOPMENT_VIEWER, Viewer, bearer_credential
+from core.authenticator import Authenticator
 from core.database import Database
 from core.errors import AppError, DatabaseBusy, DatabaseUnavailable, Overloaded, Unauthenticated
 from core.ratelimit import RateLimiter, client_key, retry_after_header

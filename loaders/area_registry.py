@@ -80,7 +80,7 @@ def short_name(official: str) -> str:
 def community_kind(code: str) -> str:
     """社区 or 村 from a 12-digit NBS code: its last three digits are 001–199 for residents'
     committees (居委会), 200–399 for villagers' committees (村委会), 400–599 and 600–799 for
-    units like either (类似居委会, 类似村委会: a factory's or a prison's housing, a park)."""
+    units like either (类似居委会, 类似村委会: a company's, a prison's, an industrial park's)."""
     number = int(code[9:])
     return "社区" if number < 200 or 400 <= number < 600 else "村"
 

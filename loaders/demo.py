@@ -273,7 +273,7 @@ class Generator:
 
     def build_areas(self) -> None:
         """Choose the registry's communities the demo uses: at scale 1 all 2,931 (2,926 with a
-        council; NBS's 5 units like a residents' committee, a prison's or a factory's housing,
+        council; NBS's 5 units like a residents' committee, a prison's, companies', a park's,
         have none); at a smaller scale the 10 pilots, 范子峪村 and a share of the others spread
         over the townships."""
         registry = self.net.registry

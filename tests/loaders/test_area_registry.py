@@ -16,7 +16,10 @@ from typing import Any
 
 import pytest
 from neo4j import Driver
+from typer.testing import CliRunner
 
+import commands.db
+from commands.demo import IS_EMPTY
 from core.identity import IdentityKey
 from core.model import AreaLevel
 from core.settings import PROJECT_ROOT, Settings
@@ -38,6 +41,7 @@ from loaders.area_registry import (
 )
 from loaders.pipeline import LoadOptions, load_files
 from loaders.registry import Registry
+from main import _build_cli
 
 CODE_DIGITS = {AreaLevel.CITY: 6, AreaLevel.DISTRICT: 6, AreaLevel.TOWNSHIP: 9}
 
@@ -138,6 +142,23 @@ def test_short_names_on_the_real_names() -> None:
     }
     assert {official: short_name(official) for official in examples} == examples
     assert examples.keys() <= {a.official_name for a in communities}
+
+
+def test_db_migrate_loads_the_registry_once(
+    empty_graph: Driver, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`gridgraph db migrate` (what `make serve` runs first) loads the registry, a second run
+    finds it loaded, and `gridgraph demo --if-empty` still takes the graph for empty."""
+    monkeypatch.setattr(commands.db, "load_settings", lambda: settings)
+    app = _build_cli()
+    first = CliRunner().invoke(app, ["db", "migrate"])
+    assert first.exit_code == 0, first.output
+    assert "3028 areas created, 0 updated" in first.output
+    second = CliRunner().invoke(app, ["db", "migrate"])
+    assert second.exit_code == 0 and "is loaded: 3028 areas" in second.output
+    db = settings.neo4j_database
+    assert check_registry(empty_graph, db) == REGISTRY_FIGURES
+    assert empty_graph.execute_query(IS_EMPTY, database_=db)[0][0]["empty"] is True
 
 
 def test_the_registry_in_the_graph(

@@ -43,8 +43,9 @@ from core.settings import Settings
 DISTRICT = "370303"
 """张店区: the district of the worked examples and of the scoped viewer."""
 TOWNSHIP = "370303006"
-GRID = "370303006001-001"
-VILLAGE = "370323002001"
+GRID = "370303006012-001"
+VILLAGE = "370323002238"
+"""范子峪村."""
 TODAY = date.today().isoformat()
 THIRTY_DAYS_AGO = (date.today() - timedelta(days=30)).isoformat()
 
@@ -145,7 +146,7 @@ def _nested() -> list[Document]:
         ),
         Document(
             "grid appointments and people",
-            '{ grid(code: "370303006001-001") { name appointments { role person { name appointments { role unit { __typename } } } } families { name } } }',
+            '{ grid(code: "370303006012-001") { name appointments { role person { name appointments { role unit { __typename } } } } families { name } } }',
         ),
         Document(
             "cases nested",

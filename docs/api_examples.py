@@ -178,17 +178,19 @@ ex(
 ex(
     "9. The path from 范子峪村 up to 淄博市; the nearest governance centre or 12338 centre",
     "`ancestors` walks up the tree; `nearestVenues(kind:)` returns the venues of the nearest "
-    "area up the tree that has one, with how many levels up (`hops`).",
+    "area up the tree that has one, with how many levels up (`hops`). `officialName` is the "
+    "name in the statistical area codes, `name` the one people use.",
     """
 query Village($code: String!) {
   area(code: $code) {
     name
+    officialName
     ancestors { name level }
     governance: nearestVenues(kind: GOVERNANCE_CENTRE) { hops venue { name area { name } } }
     rights: nearestVenues(kind: RIGHTS_CENTRE_12338) { hops venue { name } }
   }
 }""",
-    {"code": "370323002001"},
+    {"code": "370323002238"},
 )
 
 

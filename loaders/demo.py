@@ -1,10 +1,16 @@
-"""A deterministic synthetic Zibo network, written as roster files and loaded like any roster.
+"""A deterministic synthetic Zibo network in Zibo's real areas, written as roster files and
+loaded like any roster.
 
-`write_rosters(out, scale)` writes the areas, grids, federations, sisters groups, councils,
-venues, people, families, visits, cases and case steps as real files (xlsx with a merged title
-row, and GBK CSV); `run_demo` seeds the organisations (`demo_seed`) and loads the files through
-`loaders.pipeline.load_files`. At scale 1 the counts of what is current equal the article's
-figures (`FIGURES`).
+The places are real: the area registry (`loaders.area_registry`, NBS codes of the city, its 8
+districts and counties, 88 townships and 2,931 villages and communities) is loaded first, and
+every grid, person, federation, sisters group, council, venue and family is placed in one of its
+communities (柳毅社区 at 370303006012, 范子峪村 at 370323002238); at scale 1 all of them, at a
+smaller scale the 10 pilots, 范子峪村 and a share of the others spread over the townships.
+Everything else is synthetic. `write_rosters(out, scale)` writes the grids, federations,
+sisters groups, councils, venues, people, families, visits, cases and case steps as real files
+(xlsx with a merged title row, and GBK CSV); `run_demo` seeds the organisations (`demo_seed`)
+and loads the files through `loaders.pipeline.load_files`. At scale 1 the counts of what is
+current equal the article's figures (`FIGURES`).
 
 History comes the way a federation gets it, from roster editions: for a quarter of the
 communities the demo also writes an earlier edition of their people roster and of their
@@ -14,8 +20,9 @@ current families roster gives the families reclassified since a new category and
 
 Synthetic markers: every generated person's name ends in `（示例）` and carries
 `synthetic: true`; their ID numbers are checksum-valid but use the area code 370399, which
-GB/T 2260 never assigned, and their mobiles are 19905xxxxxx. Generated township and community
-names carry `synthetic: true` too. The real people of the article get no phone or ID number.
+GB/T 2260 never assigned, and their mobiles are 19905xxxxxx; family names end in `（示例）` too.
+Real places get no invented person's details but the demo's synthetic residents and post
+holders. The real people of the article get no phone or ID number.
 """
 
 from __future__ import annotations
@@ -31,7 +38,9 @@ from typing import Any, LiteralString
 from openpyxl import Workbook
 
 from core.identity import IdentityKey
+from core.model import AreaLevel
 from core.validation import make_id_number
+from loaders.area_registry import AreaRegistry, RegistryArea, is_like_committee, read_registry
 
 SEED = 20250422
 MARK = "（示例）"
@@ -45,46 +54,23 @@ FIGURES = {
     "zhangdianGrids": 1466,
     "pilotCommunities": 10,
     "departments": 8,
-    "districts": 8,
-    "townships": 88,
 }
-"""The article's figures (and the brief's 88 townships) at scale 1."""
+"""The article's figures at scale 1. Above 1, every community of the registry is used (councils
+stay one per community) and the other figures grow."""
 
-DISTRICTS = [
-    ("370302", "淄川区", "区"),
-    ("370303", "张店区", "区"),
-    ("370304", "博山区", "区"),
-    ("370305", "临淄区", "区"),
-    ("370306", "周村区", "区"),
-    ("370321", "桓台县", "县"),
-    ("370322", "高青县", "县"),
-    ("370323", "沂源县", "县"),
-]
-REAL_TOWNSHIPS = {
-    "370303": "车站:001:街道 公园:002:街道 湖田:003:街道 和平:004:街道 科苑:005:街道 "
-    "体育场:006:街道 四宝山:008:街道 马尚:009:街道 南定:101:镇 沣水:102:镇 傅家:104:镇 "
-    "中埠:105:镇 房镇:107:镇",
-    "370302": "般阳路:001:街道 松龄路:002:街道 钟楼:004:街道 将军路:005:街道 昆仑:102:镇 "
-    "岭子:104:镇 西河:111:镇 龙泉:112:镇 寨里:113:镇 罗村:114:镇 洪山:115:镇 双杨:116:镇 "
-    "太河:117:镇",
-    "370323": "历山:001:街道 南麻:002:街道 鲁村:102:镇 东里:103:镇 悦庄:104:镇 西里:105:镇 "
-    "大张庄:106:镇 中庄:107:镇 张家坡:108:镇 燕崖:109:镇 石桥:110:镇 南鲁山:111:镇",
-}
-SYNTHETIC_TOWNSHIPS = {"370304": 9, "370305": 12, "370306": 10, "370321": 9, "370322": 10}
-PLACE_CHARS = "东西南北安和丰泰兴华清河山泉岭峪桥柳槐杨松阳光明新盛宁祥瑞"
 SURNAMES = (
     "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐"
     "冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎"
 )
 GIVEN = "秀英桂兰玉梅丽娟红艳芳敏静霞燕萍华琴云凤洁玲淑珍慧丹婷雪颖晓春海明建国军伟强磊"
 
-ZHANGDIAN, ZICHUAN, YIYUAN = "370303", "370302", "370323"
-TIYUCHANG = "370303006"
-LIUYI = "370303006001"
-NANMA = "370323002"
-FANZIYU = "370323002201"
-REGISTRY = "VEN-370302-HYDJC"
-OUTREACH = "VEN-370323002201-XJWZ"
+CITY, ZHANGDIAN, ZICHUAN, YIYUAN = "370300", "370303", "370302", "370323"
+LIUYI = "370303006012"
+"""柳毅社区 (柳毅社区居委会), 体育场街道, 张店区: the community of 孟丹阳 and 魏素理."""
+FANZIYU = "370323002238"
+"""范子峪村 (范子峪村委会), 南麻街道, 沂源县: the village of the outreach station and event."""
+REGISTRY_VENUE = "VEN-370302-HYDJC"
+OUTREACH = f"VEN-{FANZIYU}-XJWZ"
 ZHANGDIAN_FOUNDED = date(2024, 11, 1)
 
 EDITIONS = (
@@ -155,8 +141,13 @@ class Network:
     """Everything the rosters hold, in memory (the demo is small enough: ~20k people at 1)."""
 
     scale: float
-    areas: list[list[Any]] = field(default_factory=list)
+    registry: AreaRegistry
+    areas: list[RegistryArea] = field(default_factory=list)
+    """The city, districts, townships and the communities the demo uses, by code."""
     communities: list[tuple[str, str, str]] = field(default_factory=list)  # code, name, district
+    councils: set[str] = field(default_factory=set)
+    """The communities with a women's council (all but NBS's units like a committee)."""
+    pilots: list[str] = field(default_factory=list)
     grids: list[list[Any]] = field(default_factory=list)
     grids_of: dict[str, list[str]] = field(default_factory=dict)
     people: list[Person] = field(default_factory=list)
@@ -180,24 +171,70 @@ def _allocate(total: int, buckets: int) -> list[int]:
     return [base + (1 if i < extra else 0) for i in range(buckets)]
 
 
+def _weighted(total: int, weights: list[int]) -> list[int]:
+    """`total` shared in proportion to `weights`, at least 1 each (largest remainders)."""
+    spare = max(total - len(weights), 0)
+    shares = [spare * w / sum(weights) for w in weights]
+    counts = [int(x) for x in shares]
+    by_remainder = sorted(range(len(weights)), key=lambda i: (counts[i] - shares[i], i))
+    for i in by_remainder[: spare - sum(counts)]:
+        counts[i] += 1
+    return [c + 1 for c in counts]
+
+
+def _spread(communities: list[RegistryArea], count: int, first: list[str]) -> list[RegistryArea]:
+    """`count` of `communities`: those named in `first`, then one of each township in turn (in
+    code order), so that a small demo still spans the townships."""
+    by_township: dict[str, list[RegistryArea]] = {}
+    for area in sorted(communities, key=lambda a: a.code):
+        by_township.setdefault(area.parent or "", []).append(area)
+    wanted = {a.code: a for a in communities}
+    order = [wanted[code] for code in first if code in wanted]
+    rounds = max((len(v) for v in by_township.values()), default=0)
+    order += [
+        areas[i]
+        for i in range(rounds)
+        for _, areas in sorted(by_township.items())
+        if i < len(areas) and areas[i].code not in first
+    ]
+    return order[:count]
+
+
+def pilot_communities(registry: AreaRegistry) -> list[str]:
+    """Zhangdian's 10 pilot communities: 柳毅社区, then the first residents' community (by
+    code) of each of the district's other townships in code order. The article names none but
+    柳毅社区's group; which the other nine are is the demo's assumption."""
+    pilots = [LIUYI]
+    townships = [
+        a.code
+        for a in registry.areas
+        if a.level == AreaLevel.TOWNSHIP and a.parent == ZHANGDIAN and a.code != LIUYI[:9]
+    ]
+    for township in sorted(townships):
+        first = next(
+            (
+                a.code
+                for a in sorted(registry.areas, key=lambda a: a.code)
+                if a.parent == township and a.kind == "社区" and not is_like_committee(a.code)
+            ),
+            None,
+        )
+        if first and len(pilots) < FIGURES["pilotCommunities"]:
+            pilots.append(first)
+    return pilots
+
+
 class Generator:
-    def __init__(self, scale: float) -> None:
+    def __init__(self, scale: float, registry: AreaRegistry | None = None) -> None:
         self.scale = scale
         self.rng = random.Random(SEED)
-        self.net = Network(scale)
+        self.net = Network(scale, registry or read_registry())
         self.serial = 0
 
     def n(self, figure: int) -> int:
         return max(1, round(figure * self.scale))
 
     # --- names and identities -------------------------------------------------------------
-
-    def place_name(self, used: set[str]) -> str:
-        while True:
-            name = self.rng.choice(PLACE_CHARS) + self.rng.choice(PLACE_CHARS)
-            if name not in used:
-                used.add(name)
-                return name
 
     def person(self, community: str, gender: str = "F", **kwargs: Any) -> Person:
         """A new synthetic person on the current rosters."""
@@ -225,59 +262,58 @@ class Generator:
 
     # --- areas and grids ----------------------------------------------------------------------
 
-    def build_areas(self) -> None:
-        areas = self.net.areas
-        areas.append(["370300", "淄博市", "市", "", "否"])
-        townships: list[tuple[str, str, str, str]] = []  # code, name, kind, district
-        for code, name, kind in DISTRICTS:
-            areas.append([code, name, kind, "370300", "否"])
-            if code in REAL_TOWNSHIPS:
-                for item in REAL_TOWNSHIPS[code].split():
-                    short, suffix, tkind = item.split(":")
-                    townships.append((code + suffix, short + tkind, tkind, code))
-            else:
-                used: set[str] = set()
-                count = SYNTHETIC_TOWNSHIPS[code]
-                for i in range(count):
-                    tkind = "街道" if i < count // 3 else "镇"
-                    suffix = f"{i + 1:03d}" if tkind == "街道" else f"{100 + i:03d}"
-                    townships.append((code + suffix, self.place_name(used) + tkind, tkind, code))
-        for code, name, kind, district in townships:
-            real = district in REAL_TOWNSHIPS
-            areas.append([code, name, kind, district, "否" if real else "是"])
-        zd = [t for t in townships if t[3] == ZHANGDIAN]
-        rest = [t for t in townships if t[3] != ZHANGDIAN]
-        total = self.n(FIGURES["councils"])
-        zd_count = min(max(len(zd) and round(300 * self.scale), 10), total - 1)
-        self._communities(zd, zd_count)
-        self._communities(rest, total - zd_count)
+    def councils(self) -> int:
+        """Women's councils at this scale: one per community, so at most the registry's."""
+        ordinary = [
+            a
+            for a in self.net.registry.areas
+            if a.level == AreaLevel.COMMUNITY and not is_like_committee(a.code)
+        ]
+        return min(self.n(FIGURES["councils"]), len(ordinary))
 
-    def _communities(self, townships: list[tuple[str, str, str, str]], total: int) -> None:
-        order = sorted(townships, key=lambda t: (t[0] not in (TIYUCHANG, NANMA), t[0]))
-        for (code, _, kind, district), count in zip(
-            order, _allocate(total, len(order)), strict=True
-        ):
-            used: set[str] = {"柳毅", "范子峪"}
-            for i in range(count):
-                village = kind == "镇" or code == NANMA
-                ccode = f"{code}{(201 if village else 1) + i:03d}"
-                if ccode == LIUYI:
-                    name, synthetic = "柳毅社区", "否"
-                elif ccode == FANZIYU:
-                    name, synthetic = "范子峪村", "否"
-                else:
-                    name, synthetic = self.place_name(used) + ("村" if village else "社区"), "是"
-                self.net.areas.append([ccode, name, "村" if village else "社区", code, synthetic])
-                self.net.communities.append((ccode, name, district))
+    def build_areas(self) -> None:
+        """Choose the registry's communities the demo uses: at scale 1 all 2,931 (2,926 with a
+        council; NBS's 5 units like a residents' committee, a prison's, companies', a park's,
+        have none); at a smaller scale the 10 pilots, 范子峪村 and a share of the others spread
+        over the townships."""
+        registry = self.net.registry
+        communities = [a for a in registry.areas if a.level == AreaLevel.COMMUNITY]
+        ordinary = [a for a in communities if not is_like_committee(a.code)]
+        like = [a for a in communities if is_like_committee(a.code)]
+        total = self.councils()
+        zd = [a for a in ordinary if a.code.startswith(ZHANGDIAN)]
+        rest = [a for a in ordinary if not a.code.startswith(ZHANGDIAN)]
+        share = round(len(zd) * min(self.scale, 1.0))
+        zd_count = min(max(share, FIGURES["pilotCommunities"]), total - 1, len(zd))
+        self.net.pilots = pilot_communities(registry)
+        chosen = _spread(zd, zd_count, self.net.pilots) + _spread(rest, total - zd_count, [FANZIYU])
+        self.net.councils = {a.code for a in chosen}
+        chosen += like[: round(len(like) * min(self.scale, 1.0))]
+        codes = {a.code for a in chosen}
+        self.net.areas = sorted(
+            (a for a in registry.areas if a.level != AreaLevel.COMMUNITY or a.code in codes),
+            key=lambda a: a.code,
+        )
+        self.net.communities = [
+            (a.code, a.name, a.code[:6]) for a in self.net.areas if a.level == AreaLevel.COMMUNITY
+        ]
+
+    def zhangdian_grids(self) -> int:
+        """Zhangdian's grids at this scale (at least one a community)."""
+        communities = sum(1 for c in self.net.communities if c[2] == ZHANGDIAN)
+        return max(self.n(FIGURES["zhangdianGrids"]), communities)
 
     def build_grids(self) -> None:
-        zd = [c for c in self.net.communities if c[2] == ZHANGDIAN]
-        zd_grids = _allocate(self.n(FIGURES["zhangdianGrids"]), len(zd))
-        counts = dict(zip((c[0] for c in zd), zd_grids, strict=True))
+        """Zhangdian's grids shared among its communities (a residents' community has three
+        times a village's share); elsewhere 1 to 3 a community."""
+        kinds = {a.code: a.kind for a in self.net.areas}
+        zd = [c[0] for c in self.net.communities if c[2] == ZHANGDIAN]
+        weights = [3 if kinds[code] == "社区" else 1 for code in zd]
+        counts = dict(zip(zd, _weighted(self.zhangdian_grids(), weights), strict=True))
         for code, name, _ in self.net.communities:
             count = counts.get(code) or self.rng.choice((1, 2, 2, 3))
             self.net.grids_of[code] = []
-            for i in range(max(count, 1)):
+            for i in range(count):
                 gcode = f"{code}-{i + 1:03d}"
                 kind = "专属" if i and self.rng.random() < 0.08 else "综合"
                 households = (
@@ -294,9 +330,11 @@ class Generator:
         legal_quota = _allocate(self.n(FIGURES["legalSavvy"]), len(communities))
         for code, members, legal in zip(communities, member_quota, legal_quota, strict=True):
             since = date(2024, 11, 1) if code.startswith(ZHANGDIAN) else date(2024, 6, 1)
-            chair = self.person(code, fed_roles=["主席"], council_role="召集人", since=since)
+            seat = "成员" if code in self.net.councils else None
+            convener = "召集人" if seat else None
+            chair = self.person(code, fed_roles=["主席"], council_role=convener, since=since)
             executives = [chair] + [
-                self.person(code, fed_roles=["执委"], council_role="成员", since=since)
+                self.person(code, fed_roles=["执委"], council_role=seat, since=since)
                 for _ in range(2)
             ]
             staff: list[Person] = []
@@ -309,7 +347,7 @@ class Generator:
                 self.net.worker_of[grid] = worker
                 staff.append(worker)
             for _ in range(2):
-                staff.append(self.person(code, council_role="成员", since=since))
+                staff.append(self.person(code, council_role=seat, since=since))
             pool = list({id(p): p for p in executives + staff if p.gender == "F"}.values())
             self.rng.shuffle(pool)
             for i in range(legal):
@@ -326,11 +364,11 @@ class Generator:
         self._real_people()
 
     def _township_and_district_posts(self) -> None:
-        for row in self.net.areas:
-            code, level_kind = row[0], row[2]
-            if level_kind in ("社区", "村"):
+        for area in self.net.areas:
+            code = area.code
+            if area.level == AreaLevel.COMMUNITY:
                 continue
-            prefix = code[:4] if code == "370300" else code
+            prefix = code[:4] if code == CITY else code
             first = next((c for c in self.net.communities if c[0].startswith(prefix)), None)
             if first is None:
                 continue
@@ -361,12 +399,17 @@ class Generator:
                 political="",
             ),
             Person(
-                "马明", "", venue=REGISTRY, since=date(2024, 1, 1), synthetic=False, political=""
+                "马明",
+                "",
+                venue=REGISTRY_VENUE,
+                since=date(2024, 1, 1),
+                synthetic=False,
+                political="",
             ),
         ]
         zichuan = next(c[0] for c in self.net.communities if c[2] == ZICHUAN)
         for _ in range(2):
-            self.person(zichuan, venue=REGISTRY, since=date(2024, 1, 1))
+            self.person(zichuan, venue=REGISTRY_VENUE, since=date(2024, 1, 1))
 
     # --- history: earlier roster editions ------------------------------------------------------
 
@@ -431,7 +474,7 @@ class Generator:
                 posts.append({"fed_roles": [*person.fed_roles, "法律明白人"]})
             if person.group_role is None:
                 posts.append({"group_role": "成员"})
-            if person.council_role is None:
+            if person.council_role is None and person.community in self.net.councils:
                 posts.append({"council_role": "成员"})
             if posts:
                 return replace(person, **rng.choice(posts))
@@ -514,13 +557,16 @@ class Rosters:
         return [f for step in self.steps for f in step.files]
 
 
-def write_rosters(out: Path, scale: float, identity: IdentityKey) -> Rosters:
-    """Generate the network at `scale` and write its rosters into `out`, in load order: the
-    units, the earlier people editions and the city's people roster; each current edition (a
-    complete roster as of its date); the earlier families edition, the families, visits, cases
-    and steps."""
+def write_rosters(
+    out: Path, scale: float, identity: IdentityKey, registry: AreaRegistry | None = None
+) -> Rosters:
+    """Generate the network at `scale` in the registry's areas and write its rosters into `out`,
+    in load order: the units, the earlier people editions and the city's people roster; each
+    current edition (a complete roster as of its date); the earlier families edition, the
+    families, visits, cases and steps. The areas themselves are the registry's
+    (`loaders.area_registry`), loaded before these files."""
     out.mkdir(parents=True, exist_ok=True)
-    g = Generator(scale)
+    g = Generator(scale, registry)
     g.build_areas()
     g.build_grids()
     g.build_people()
@@ -528,9 +574,6 @@ def write_rosters(out: Path, scale: float, identity: IdentityKey) -> Rosters:
     net = g.net
     rng = random.Random(SEED + 1)
     files = [
-        _gbk_csv(
-            out / "01-areas.csv", ["区划代码", "名称", "类型", "上级代码", "示例数据"], net.areas
-        ),
         _xlsx(
             out / "02-grids.xlsx",
             "淄博市网格台账",
@@ -538,16 +581,24 @@ def write_rosters(out: Path, scale: float, identity: IdentityKey) -> Rosters:
             net.grids,
         ),
     ]
-    fed_rows = [[f"FED-{a[0]}", a[1] + "妇联", a[0]] for a in net.areas]
+    fed_rows = [[f"FED-{a.code}", a.name + "妇联", a.code] for a in net.areas]
     files.append(
         _gbk_csv(out / "03-federations.csv", ["妇联编码", "妇联名称", "所在区划"], fed_rows)
     )
-    pilots = {c[0] for c in net.communities if c[2] == ZHANGDIAN and c[0] != LIUYI}
-    pilots = {LIUYI, *sorted(pilots)[: FIGURES["pilotCommunities"] - 1]}
-    group_rows = [["SG-370300", "淄博市巾帼网格姊妹团", "370300", "", "2024-06-01", "否"]]
-    for code, name, _ in DISTRICTS:
-        founded = "2024-11" if code == ZHANGDIAN else "2024-06-01"
-        group_rows.append([f"SG-{code}", f"{name}巾帼网格姊妹团", code, "SG-370300", founded, "否"])
+    districts = [a for a in net.areas if a.level == AreaLevel.DISTRICT]
+    group_rows = [[f"SG-{CITY}", "淄博市巾帼网格姊妹团", CITY, "", "2024-06-01", "否"]]
+    for area in districts:
+        founded = "2024-11" if area.code == ZHANGDIAN else "2024-06-01"
+        group_rows.append(
+            [
+                f"SG-{area.code}",
+                f"{area.name}巾帼网格姊妹团",
+                area.code,
+                f"SG-{CITY}",
+                founded,
+                "否",
+            ]
+        )
     for code, name, district in net.communities:
         group_rows.append(
             [
@@ -556,7 +607,7 @@ def write_rosters(out: Path, scale: float, identity: IdentityKey) -> Rosters:
                 code,
                 f"SG-{district}",
                 "2024-11-01" if district == ZHANGDIAN else "2024-06-01",
-                "是" if code in pilots else "否",
+                "是" if code in net.pilots else "否",
             ]
         )
     files.append(
@@ -569,6 +620,7 @@ def write_rosters(out: Path, scale: float, identity: IdentityKey) -> Rosters:
     council_rows = [
         [f"WC-{c}", f"{n}妇女解忧议事会", c, "2024-03-08", "BR-FNJYYSH"]
         for c, n, _ in net.communities
+        if c in net.councils
     ]
     files.append(
         _gbk_csv(
@@ -579,15 +631,15 @@ def write_rosters(out: Path, scale: float, identity: IdentityKey) -> Rosters:
     )
     venue_rows = [
         [
-            "VEN-370300-12338",
+            f"VEN-{CITY}-12338",
             "淄博市12338妇联维权服务中心",
             "RIGHTS_CENTRE_12338",
-            "370300",
+            CITY,
             "",
             "",
             "FED-370300",
         ],
-        [REGISTRY, "淄川区婚姻登记处", "MARRIAGE_REGISTRY", ZICHUAN, "", "", "FED-370302"],
+        [REGISTRY_VENUE, "淄川区婚姻登记处", "MARRIAGE_REGISTRY", ZICHUAN, "", "", "FED-370302"],
         ["VEN-370302-MMTJS", "马明调解室", "MEDIATION_ROOM", ZICHUAN, "", "BR-MMTJS", "FED-370302"],
         [
             "VEN-370300-SPJSTJS",
@@ -608,22 +660,30 @@ def write_rosters(out: Path, scale: float, identity: IdentityKey) -> Rosters:
             f"FED-{FANZIYU}",
         ],
     ]
-    for code, name, _ in DISTRICTS:
+    for area in districts:
         venue_rows.append(
             [
-                f"VEN-{code}-HYJT",
-                f"{name}婚姻家庭辅导中心",
+                f"VEN-{area.code}-HYJT",
+                f"{area.name}婚姻家庭辅导中心",
                 "COUNSELLING_CENTRE",
-                code,
+                area.code,
                 "",
                 "",
-                f"FED-{code}",
+                f"FED-{area.code}",
             ]
         )
-    for row in net.areas:
-        if row[2] in ("街道", "镇"):
+    for area in net.areas:
+        if area.level == AreaLevel.TOWNSHIP:
             venue_rows.append(
-                [f"VEN-{row[0]}-ZZ", f"{row[1]}综治中心", "GOVERNANCE_CENTRE", row[0], "", "", ""]
+                [
+                    f"VEN-{area.code}-ZZ",
+                    f"{area.name}综治中心",
+                    "GOVERNANCE_CENTRE",
+                    area.code,
+                    "",
+                    "",
+                    "",
+                ]
             )
     files.append(
         _gbk_csv(
@@ -752,7 +812,7 @@ def _families_cases(
     count = max(3, round(2400 * net.scale))
     zichuan_grid = next(g[0] for g in net.grids if g[0].startswith(ZICHUAN))
     zichuan_worker = net.worker_of[zichuan_grid]
-    volunteers = [p for p in net.people if p.venue == REGISTRY]
+    volunteers = [p for p in net.people if p.venue == REGISTRY_VENUE]
     old_couple = f"F-{zichuan_grid}-001"
     cases.append(
         [
@@ -765,7 +825,7 @@ def _families_cases(
             zichuan_grid,
             "一对老夫妻因生活琐事产生矛盾，儿子通过社区联系淄川区婚姻登记处志愿者，马明等3名志愿者上门调解",
             "老夫妻打开心结，重归于好",
-            REGISTRY,
+            REGISTRY_VENUE,
             "、".join(p.key(identity) for p in volunteers),
             "",
             "",
@@ -940,6 +1000,11 @@ CALL () {
   RETURN count(c) AS councils
 }
 CALL () {
+  MATCH (c:Community)
+  WHERE EXISTS { (:SistersGroup)-[:IN]->(c) }
+  RETURN count(c) AS communities
+}
+CALL () {
   MATCH (g:Grid)-[:IN]->(:Community)-[:PART_OF]->(:Township)
         -[:PART_OF]->(:District {code: '370303'})
   RETURN count(g) AS zhangdianGrids,
@@ -954,40 +1019,39 @@ CALL () {
   MATCH (d:Department)-[:JOINED]->(:Mechanism {code: 'MECH-370300'})
   RETURN count(d) AS departments
 }
-CALL () {
-  MATCH (d:District)
-  RETURN count(d) AS districts
-}
-CALL () {
-  MATCH (t:Township)
-  RETURN count(t) AS townships
-}
-RETURN members, legalSavvy, councils, zhangdianGrids, zhangdianCovered, pilotCommunities,
-       departments, districts, townships
+RETURN members, legalSavvy, councils, communities, zhangdianGrids, zhangdianCovered,
+       pilotCommunities, departments
 """
+"""The article's figures in the graph (the registry's, 8 districts and counties, 88 townships and
+2,931 villages and communities, are `loaders.area_registry.CHECK_REGISTRY`)."""
 
 CHECK_NAMED: LiteralString = """
 RETURN
-  EXISTS { MATCH (:Person {name: '孟丹阳'})-[r:MEMBER_OF]->(:SistersGroup {code: 'SG-370303006001'})
+  EXISTS { MATCH (:Person {name: '孟丹阳'})-[r:MEMBER_OF]->(:SistersGroup {code: 'SG-370303006012'})
+                 -[:IN]->(:Community {code: '370303006012', name: '柳毅社区'})
            WHERE r.until IS NULL }
     AS mengDanyang,
   EXISTS { MATCH (:Person {name: '魏素理'})-[r:SERVES_GRID {role: 'BUILDING_HEAD'}]->(:Grid)
-                 -[:IN]->(:Community {name: '柳毅社区'})
-                 -[:PART_OF]->(:Township {name: '体育场街道'})
+                 -[:IN]->(:Community {code: '370303006012', name: '柳毅社区'})
+                 -[:PART_OF]->(:Township {code: '370303006', name: '体育场街道'})
            WHERE r.until IS NULL }
     AS weiSuli,
   EXISTS { (:Person {name: '马明'})-[:MEDIATED]->(:Case {id: 'C2025-000001', status: 'CLOSED'}) }
     AS maMingCase,
   COUNT { (:Person)-[:MEDIATED]->(:Case {id: 'C2025-000001'}) } AS caseMediators,
   EXISTS { (:Activity {name: '巾帼普法乡村行'})-[:HELD_AT]->(:Venue {kind: 'OUTREACH_STATION'})
-           -[:IN]->(:Community {name: '范子峪村'})-[:PART_OF]->(:Township {name: '南麻街道'}) }
+           -[:IN]->(:Community {code: '370323002238', name: '范子峪村'})
+           -[:PART_OF]->(:Township {code: '370323002', name: '南麻街道'}) }
     AS outreach,
   EXISTS { (:SistersGroup {code: 'SG-370303', founded: date('2024-11-01')}) } AS zhangdianGroup,
   COUNT { (p:Person) WHERE p.synthetic IS NULL AND (p.phone IS NOT NULL OR p.idNumber IS NOT NULL) }
     AS realPeopleWithContacts,
   COUNT { (b:ServiceBrand) } AS brands,
-  COUNT { (p:Project) } AS projects
+  COUNT { (p:Project) } AS projects,
+  COUNT { (n)-[:IN|LIVES_IN]->(a:Area) WHERE a.edition IS NULL } AS outsideRegistry
 """
+"""The article's people and places (at their registry codes), the case, the real people's
+lack of contact details, and what lies in an area the registry does not list (none)."""
 
 CHECK_HISTORY: LiteralString = """
 CALL () {
@@ -1013,17 +1077,19 @@ may end before it began, none of the article's real people lost a post) and fami
 more than one classification (each with exactly one current)."""
 
 
-def expected_figures(scale: float) -> dict[str, int]:
-    """The figures a demo at `scale` should show (the article's at scale 1)."""
-    g = Generator(scale)
+def expected_figures(scale: float, registry: AreaRegistry | None = None) -> dict[str, int]:
+    """The figures a demo at `scale` should show (the article's at scale 1); `communities` are
+    those with a sisters group: every council's, and at scale 1 NBS's 5 units like a
+    residents' committee, which have no council (2,926 councils in 2,931 communities)."""
+    g = Generator(scale, registry)
+    g.build_areas()
     return {
         "members": g.n(FIGURES["members"]),
         "legalSavvy": g.n(FIGURES["legalSavvy"]),
-        "councils": g.n(FIGURES["councils"]),
-        "zhangdianGrids": g.n(FIGURES["zhangdianGrids"]),
-        "zhangdianCovered": g.n(FIGURES["zhangdianGrids"]),
+        "councils": len(g.net.councils),
+        "communities": len(g.net.communities),
+        "zhangdianGrids": g.zhangdian_grids(),
+        "zhangdianCovered": g.zhangdian_grids(),
         "pilotCommunities": FIGURES["pilotCommunities"],
-        "departments": 8,
-        "districts": 8,
-        "townships": 88,
+        "departments": FIGURES["departments"],
     }

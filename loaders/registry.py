@@ -7,7 +7,7 @@ refer to what earlier files of the same load declare.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, LiteralString
 
 from neo4j import Driver, ManagedTransaction, Session
@@ -18,7 +18,8 @@ from core.validation import normalise_name
 GET_AREAS: LiteralString = """
 MATCH (a:Area)
 OPTIONAL MATCH (a)-[:PART_OF]->(parent:Area)
-RETURN a.code AS code, a.name AS name, a.level AS level, parent.code AS parent
+RETURN a.code AS code, a.name AS name, a.level AS level, parent.code AS parent,
+       a.officialName AS officialName
 """
 
 GET_GRIDS: LiteralString = """
@@ -69,6 +70,11 @@ class Area:
     name: str
     level: str
     parent: str | None
+    official_name: str | None = None
+    """The registry's official name (柳毅社区居委会), found by name look-ups like `name`."""
+
+    def names(self) -> set[str]:
+        return {normalise_name(n) for n in (self.name, self.official_name) if n}
 
 
 @dataclass
@@ -95,7 +101,9 @@ class Registry:
 
         def read(tx: ManagedTransaction) -> None:
             for r in tx.run(GET_AREAS):
-                registry.areas[r["code"]] = Area(r["code"], r["name"], r["level"], r["parent"])
+                registry.areas[r["code"]] = Area(
+                    r["code"], r["name"], r["level"], r["parent"], r["officialName"]
+                )
             for r in tx.run(GET_GRIDS):
                 registry.grids[r["code"]] = (r["name"], r["community"])
             for r in tx.run(GET_UNIT_KEYS):
@@ -113,6 +121,9 @@ class Registry:
     # --- additions from earlier files of the same load ---------------------------------
 
     def add_area(self, area: Area) -> None:
+        known = self.areas.get(area.code)
+        if known is not None and area.official_name is None:
+            area = replace(area, official_name=known.official_name)  # a roster keeps it too
         self.areas[area.code] = area
         self._area_names = None
         self._found.clear()
@@ -153,7 +164,8 @@ class Registry:
         if self._area_names is None:
             self._area_names = {}
             for area in self.areas.values():
-                self._area_names.setdefault(normalise_name(area.name), []).append(area.code)
+                for name in area.names():
+                    self._area_names.setdefault(name, []).append(area.code)
         found = [
             c for c in self._area_names.get(normalise_name(ref), []) if self.areas[c].level == level
         ]
@@ -164,9 +176,7 @@ class Registry:
             narrowed = [
                 c
                 for c in found
-                if any(
-                    a.code == hint or normalise_name(a.name) == hint_name for a in self.ancestors(c)
-                )
+                if any(a.code == hint or hint_name in a.names() for a in self.ancestors(c))
             ]
             found = narrowed
         return found

@@ -22,7 +22,16 @@ Row = dict[str, Any]
 
 
 PROPERTIES: dict[Label, tuple[str, ...]] = {
-    Label.AREA: ("code", "name", "level", "kind", "validFrom", "validUntil"),
+    Label.AREA: (
+        "code",
+        "name",
+        "officialName",
+        "level",
+        "kind",
+        "validFrom",
+        "validUntil",
+        "edition",
+    ),
     Label.GRID: ("code", "name", "kind", "households"),
     Label.BUILDING: ("code", "name"),
     Label.PERSON: (

@@ -47,11 +47,19 @@ class NearbyVenue:
 @strawberry.type(description="An administrative area (市/区/县/街道/镇/社区/村), GB/T 2260 code.")
 class Area(Node):
     code: str = strawberry.field(description="Administrative code, e.g. 370303006 (体育场街道).")
-    name: str = strawberry.field(description="Name, e.g. 体育场街道.")
+    name: str = strawberry.field(description="Name, e.g. 体育场街道, 柳毅社区.")
+    official_name: str | None = strawberry.field(
+        description="The name in the statistical area codes, e.g. 柳毅社区居委会 (null for an area "
+        "only a roster names)."
+    )
     level: AreaLevel = strawberry.field(description="City, district, township or community.")
     kind: str | None = strawberry.field(description="市, 区, 县, 街道, 镇, 社区 or 村.")
     valid_from: date | None = strawberry.field(description="First day the code is valid.")
     valid_until: date | None = strawberry.field(description="Last day the code is valid.")
+    edition: str | None = strawberry.field(
+        description="The edition of the NBS statistical area codes that last listed the code, "
+        "e.g. 2023 (null for an area only a roster names)."
+    )
     parent_code: strawberry.Private[str | None]
 
     @classmethod
@@ -61,9 +69,11 @@ class Area(Node):
             code=row["code"],
             name=row.get("name") or row["code"],
             level=AreaLevel(row.get("level") or "COMMUNITY"),
+            official_name=row.get("officialName"),
             kind=row.get("kind"),
             valid_from=row.get("validFrom"),
             valid_until=row.get("validUntil"),
+            edition=row.get("edition"),
             parent_code=row.get("parentCode"),
         )
 

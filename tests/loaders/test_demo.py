@@ -1,6 +1,6 @@
-"""`gridgraph demo` at a small scale: the article's figures in proportion, named people and
-places, synthetic markers, history from the roster editions, and a second run that changes
-nothing."""
+"""`gridgraph demo` at a small scale: the area registry, the article's figures in proportion,
+named people and places at their real codes, everything in a real community, synthetic markers,
+history from the roster editions, and a second run that changes nothing."""
 
 from __future__ import annotations
 
@@ -14,14 +14,29 @@ from typer.testing import CliRunner
 import commands.demo
 from commands.demo import check_figures, check_history, run_demo
 from core.identity import IdentityKey
+from core.model import AreaLevel
 from core.settings import Settings
-from loaders.demo import EDITIONS, FIRST_CLASSIFIED, expected_figures, write_rosters
+from loaders.area_registry import REGISTRY_FIGURES, check_registry
+from loaders.demo import (
+    EDITIONS,
+    FANZIYU,
+    FIRST_CLASSIFIED,
+    LIUYI,
+    Generator,
+    expected_figures,
+    write_rosters,
+)
 from loaders.demo_seed import UNFINISHED_DEMO
 from loaders.pipeline import LoadResult
 from main import _build_cli
 from tests.conftest import wipe_graph
 
 SCALE = 0.02
+
+REGISTRY_LOADS = """
+MATCH (l:Load {kind: 'area-registry'})
+RETURN l.kind AS kind, l.rows AS rows
+"""
 
 SYNTHETIC_MARKERS = """
 MATCH (p:Person)
@@ -96,7 +111,8 @@ def test_demo_honours_the_figures_in_proportion(
 ) -> None:
     db = settings.neo4j_database
     result, tmp_path = demo
-    assert sorted(p.name for p in tmp_path.iterdir())[:2] == ["01-areas.csv", "02-grids.xlsx"]
+    assert sorted(p.name for p in tmp_path.iterdir())[:2] == ["02-grids.xlsx", "03-federations.csv"]
+    assert check_registry(driver, db) == REGISTRY_FIGURES
     figures, named = check_figures(driver, db)
     assert {k: figures[k] for k in expected_figures(SCALE)} == expected_figures(SCALE)
     assert named == {
@@ -109,6 +125,7 @@ def test_demo_honours_the_figures_in_proportion(
         "realPeopleWithContacts": 0,
         "brands": 6,
         "projects": 2,
+        "outsideRegistry": 0,
     }
     markers = driver.execute_query(SYNTHETIC_MARKERS, database_=db)[0][0]
     assert markers["real"] == 3 and markers["marked"] == markers["people"] - 3
@@ -122,6 +139,9 @@ def test_demo_honours_the_figures_in_proportion(
     assert again.counts.total("ended") == 0
     assert check_figures(driver, db) == (figures, named)
     assert check_history(driver, db) == history
+    assert check_registry(driver, db) == REGISTRY_FIGURES
+    loads = driver.execute_query(REGISTRY_LOADS, database_=db)[0]
+    assert [(r["kind"], r["rows"]) for r in loads] == [("area-registry", 3028)]
 
 
 def test_demo_history_from_roster_editions(
@@ -170,13 +190,51 @@ def test_expected_figures_at_scale_one() -> None:
         "members": 12749,
         "legalSavvy": 3374,
         "councils": 2926,
+        "communities": 2931,
         "zhangdianGrids": 1466,
         "zhangdianCovered": 1466,
         "pilotCommunities": 10,
         "departments": 8,
-        "districts": 8,
-        "townships": 88,
     }
+
+
+def test_the_network_at_scale_one_lies_in_the_real_communities() -> None:
+    """Without writing or loading anything: at scale 1 every village and community of the
+    registry is used, 2,926 of them with a council (not NBS's 5 units like a residents'
+    committee), Zhangdian has exactly 1,466 grids, its 10 pilots are real communities."""
+    g = Generator(1.0)
+    g.build_areas()
+    g.build_grids()
+    net = g.net
+    communities = {a.code: a for a in net.registry.areas if a.level == AreaLevel.COMMUNITY}
+    assert {c for c, _, _ in net.communities} == set(communities)
+    assert len(net.councils) == 2926
+    assert sorted(set(communities) - net.councils) == [
+        "370303003400",  # 华光集团社区
+        "370303003401",  # 鲁中监狱社区
+        "370303101403",  # 南定热电厂社区
+        "370303101406",  # 山东铝业社区
+        "370303107400",  # 科技工业园社区
+    ]
+    assert sum(1 for row in net.grids if row[2].startswith("370303")) == 1466
+    assert all(row[2] in communities and row[0].startswith(row[2]) for row in net.grids)
+    assert len(net.pilots) == 10 and net.pilots[0] == LIUYI
+    assert all(communities[p].parent.startswith("370303") for p in net.pilots)  # type: ignore[union-attr]
+    assert len({communities[p].parent for p in net.pilots}) == 10
+    assert {LIUYI, FANZIYU} <= net.councils
+    names = {c: n for c, n, _ in net.communities}
+    assert (names[LIUYI], names[FANZIYU]) == ("柳毅社区", "范子峪村")
+
+
+def test_a_small_demo_uses_fewer_real_communities() -> None:
+    small = Generator(SCALE)
+    small.build_areas()
+    codes = [c for c, _, _ in small.net.communities]
+    assert len(codes) == expected_figures(SCALE)["communities"] == 59
+    assert {LIUYI, FANZIYU, *small.net.pilots} <= set(codes)
+    registry = {a.code for a in small.net.registry.areas}
+    assert set(codes) <= registry
+    assert len({c[:9] for c in codes}) > 40  # spread over the townships
 
 
 def test_an_interrupted_demo_is_finished_by_if_empty(

@@ -14,7 +14,6 @@ import math
 import re
 import time
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -25,6 +24,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
 from cryptography.hazmat.primitives.asymmetric.types import PublicKeyTypes
 
 from core.errors import Unauthenticated
+from core.vocabulary import Term, Vocabulary
 
 if TYPE_CHECKING:
     from core.admission import Admission
@@ -34,13 +34,21 @@ if TYPE_CHECKING:
 log = logging.getLogger("gridgraph.auth")
 
 
-class AccessRole(StrEnum):
+class AccessRole(Vocabulary):
     """What a token may do. Each role includes the ones before it."""
 
-    VIEWER = "viewer"  # read; phone and ID numbers masked; family categories hidden
-    CASEWORKER = "caseworker"  # + case workflow and visits, within its area
-    EDITOR = "editor"  # + all writes within its area
-    ADMIN = "admin"  # everything, unmasked, audit log, tokens
+    VIEWER = (
+        "viewer",
+        Term(
+            "查看者", "viewer", note="read; phone and ID numbers masked, family categories hidden"
+        ),
+    )
+    CASEWORKER = (
+        "caseworker",
+        Term("办案人员", "caseworker", note="viewer + case workflow and visits, within its area"),
+    )
+    EDITOR = "editor", Term("编辑", "editor", note="all writes within its area")
+    ADMIN = "admin", Term("管理员", "admin", note="everything, unmasked; audit log and tokens")
 
 
 _RANK = {AccessRole.VIEWER: 0, AccessRole.CASEWORKER: 1, AccessRole.EDITOR: 2, AccessRole.ADMIN: 3}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from enum import Enum
 from typing import Annotated
 
 import strawberry
@@ -16,6 +15,7 @@ from resolvers.rows import Row
 from schema.common import AsOfArg, NameContainsArg, as_of_or_today, scope
 from schema.connection import AfterArg, Connection, FirstArg, connection, wants_total
 from schema.context import Context
+from schema.enums import AreaLevel, VenueKind
 from schema.node import Node, load_node, require_node, to_global_id
 from schema.refs import (
     CouncilRef,
@@ -25,15 +25,6 @@ from schema.refs import (
     StatsRef,
     VenueRef,
 )
-from schema.venue import VenueKind
-
-
-@strawberry.enum(description="Level of an administrative area.")
-class AreaLevel(Enum):
-    CITY = strawberry.enum_value("CITY", description="市 — city (淄博市)")
-    DISTRICT = strawberry.enum_value("DISTRICT", description="区/县 — district or county")
-    TOWNSHIP = strawberry.enum_value("TOWNSHIP", description="街道/镇 — subdistrict or town")
-    COMMUNITY = strawberry.enum_value("COMMUNITY", description="社区/村 — community or village")
 
 
 @strawberry.type(description="A venue found by walking up the area tree, and how far up it is.")

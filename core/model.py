@@ -207,6 +207,9 @@ class AreaLevel(Vocabulary):
         return self.aliases or (self.zh,)
 
 
+AREA_KINDS: dict[str, AreaLevel] = {kind: level for level in AreaLevel for kind in level.kinds}
+"""The kinds of area (`Area.kind`: 市, 区, 县, 街道 ...) and their levels."""
+
 AREA_LEVEL_LABEL: dict[AreaLevel, Label] = {
     AreaLevel.CITY: Label.CITY,
     AreaLevel.DISTRICT: Label.DISTRICT,

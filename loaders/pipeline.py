@@ -151,6 +151,17 @@ class LoadResult:
         return total
 
 
+@dataclass(frozen=True)
+class _Run:
+    """What every file of one `load_files` call is written with."""
+
+    driver: Driver
+    database: str
+    registry: Registry
+    options: LoadOptions
+    progress: Progress | None
+
+
 def sha256_file(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
@@ -432,19 +443,18 @@ def load_files(
         raise LoadRefused(problems)
     needs_persons = any(u.roster_kind.needs_persons for u in units)
     registry = Registry.from_graph(driver, database, needs_persons, identity)
+    run = _Run(driver, database, registry, options, progress)
     if _streams(units, options):
         [unit] = units
         with _rules_checked(unit, []):
             try:
-                streamed = _stream_unit(driver, database, unit, registry, options, progress)
+                streamed = _stream_unit(run, unit)
             except _OverBound:  # more rows than the sheet's bound said: validate, then batches
                 _reset(unit)
             else:
                 if streamed is not None:
                     return LoadResult([streamed], [])
-                return LoadResult(
-                    [_write_unit(driver, database, unit, registry, options, progress)], []
-                )
+                return LoadResult([_write_unit(run, unit)], [])
     for unit in units:
         problems.extend(validate_unit(unit, registry, progress, options.cache_rows))
     if problems and not options.skip_invalid:
@@ -454,7 +464,7 @@ def load_files(
         if unit.unreadable:
             continue
         with _rules_checked(unit, [f"{r.path.name} ({r.load_id})" for r in results]):
-            results.append(_write_unit(driver, database, unit, registry, options, progress))
+            results.append(_write_unit(run, unit))
         problems.extend(results[-1].refused)
     return LoadResult(results, problems)
 
@@ -489,20 +499,13 @@ def _rule_problems(unit: Unit, refusals: list[RowRefusal]) -> list[Problem]:
     ]
 
 
-def _write_unit(
-    driver: Driver,
-    database: str,
-    unit: Unit,
-    registry: Registry,
-    options: LoadOptions,
-    progress: Progress | None,
-) -> FileResult:
+def _write_unit(run: _Run, unit: Unit) -> FileResult:
     """Write one validated file: batched (`_write_batched`) when it has more than `tx_rows`
     valid rows and it is not a dry run, else in one transaction (`_write_in_one_transaction`)."""
-    write = _write_options(unit, options, registry)
-    if not options.dry_run and unit.rows - len(unit.invalid_rows) > options.tx_rows:
-        return _write_batched(driver, database, unit, registry, options, write, progress)
-    return _write_in_one_transaction(driver, database, unit, registry, options, write, progress)
+    write = _write_options(unit, run.options, run.registry)
+    if not run.options.dry_run and unit.rows - len(unit.invalid_rows) > run.options.tx_rows:
+        return _write_batched(run, unit, write)
+    return _write_in_one_transaction(run, unit, write)
 
 
 def _write_options(unit: Unit, options: LoadOptions, registry: Registry) -> WriteOptions:
@@ -581,40 +584,32 @@ def _result(
 # --- the three ways to write a file ---------------------------------------------------------
 
 
-def _write_in_one_transaction(
-    driver: Driver,
-    database: str,
-    unit: Unit,
-    registry: Registry,
-    options: LoadOptions,
-    write: WriteOptions,
-    progress: Progress | None,
-) -> FileResult:
+def _write_in_one_transaction(run: _Run, unit: Unit, write: WriteOptions) -> FileResult:
     """The usual way: a validated file in ONE managed transaction — its batches, the
     complete-roster step and its `(:Load)` record — retried by the driver on transient errors.
     A failure part-way rolls the whole file back. A dry run reads in a read transaction and
     writes nothing."""
     valid = unit.rows - len(unit.invalid_rows)
-    props = _load_props(unit, options, write)
+    props = _load_props(unit, run.options, write)
     kind = unit.roster_kind
 
     def work(tx: ManagedTransaction) -> tuple[Counts, Roster]:
         counts = Counts()
         roster = Roster()
         done = 0
-        for batch in _batches(_records(unit, registry), options.batch_rows):
+        for batch in _batches(_records(unit, run.registry), run.options.batch_rows):
             counts.merge(apply_batch(tx, kind, batch, write, roster))
             done += len(batch)
-            if progress:
-                progress(f"loading {unit.path.name}", done, valid)
+            if run.progress:
+                run.progress(f"loading {unit.path.name}", done, valid)
         _finish_unit(tx, unit, write, roster, counts, props)
         return counts, roster
 
     timed = unit_of_work(timeout=FILE_TX_TIMEOUT)(work)
-    with quiet_session(driver, database) as session:
-        run = session.execute_read if options.dry_run else session.execute_write
-        counts, roster = run(timed)
-    return _result(unit, None if options.dry_run else write.load_id, counts, roster)
+    with quiet_session(run.driver, run.database) as session:
+        execute = session.execute_read if run.options.dry_run else session.execute_write
+        counts, roster = execute(timed)
+    return _result(unit, None if run.options.dry_run else write.load_id, counts, roster)
 
 
 class _OverBound(Exception):
@@ -638,14 +633,7 @@ def _streams(units: list[Unit], options: LoadOptions) -> bool:
     return bound is not None and bound <= options.tx_rows
 
 
-def _stream_unit(
-    driver: Driver,
-    database: str,
-    unit: Unit,
-    registry: Registry,
-    options: LoadOptions,
-    progress: Progress | None,
-) -> FileResult | None:
+def _stream_unit(run: _Run, unit: Unit) -> FileResult | None:
     """One pass: validate one file while its valid rows are written, in ONE open transaction
     that is committed only once every row has proved valid: one problem and it is rolled back,
     so nothing is written, exactly as if validation had come first. The writes run in a thread
@@ -653,10 +641,10 @@ def _stream_unit(
 
     None when the server failed in a way worth retrying (a transient error, a lost leader):
     the file is then written again from its validated records with the driver's retries."""
-    write = _write_options(unit, options, registry)
+    write = _write_options(unit, run.options, run.registry)
     roster = Roster()
     kind = unit.roster_kind
-    with quiet_session(driver, database) as session:
+    with quiet_session(run.driver, run.database) as session:
         tx = session.begin_transaction(timeout=FILE_TX_TIMEOUT)
         writer: BatchWriter[list[Record]] = BatchWriter(
             lambda batch: apply_batch(tx, kind, batch, write, roster)
@@ -665,13 +653,18 @@ def _stream_unit(
         def submit(batch: list[Record]) -> None:
             # The bound the one-pass choice was made on is checked against the rows read, so
             # a bound that was wrong can cost time but never a transaction too big.
-            if unit.rows > options.tx_rows:
+            if unit.rows > run.options.tx_rows:
                 raise _OverBound
             writer.submit(batch)
 
         try:
             problems = validate_unit(
-                unit, registry, progress, options.cache_rows, submit, options.batch_rows
+                unit,
+                run.registry,
+                run.progress,
+                run.options.cache_rows,
+                submit,
+                run.options.batch_rows,
             )
             error = writer.wait()
             if problems:
@@ -679,7 +672,7 @@ def _stream_unit(
             if error is not None:
                 raise error
             counts = writer.counts
-            _finish_unit(tx, unit, write, roster, counts, _load_props(unit, options, write))
+            _finish_unit(tx, unit, write, roster, counts, _load_props(unit, run.options, write))
             tx.commit()
         except (Neo4jError, DriverError) as error:
             if not error.is_retryable():
@@ -693,15 +686,7 @@ def _stream_unit(
     return _result(unit, write.load_id, counts, roster, streamed=True)
 
 
-def _write_batched(
-    driver: Driver,
-    database: str,
-    unit: Unit,
-    registry: Registry,
-    options: LoadOptions,
-    write: WriteOptions,
-    progress: Progress | None,
-) -> FileResult:
+def _write_batched(run: _Run, unit: Unit, write: WriteOptions) -> FileResult:
     """Batched: a file too big for one transaction. The `(:Load)` is RUNNING while each batch
     commits on its own, journaling what it overwrites and creates (`loaders.journal`); on any
     failure the load is rolled back (`undo.roll_back`) and FAILED, and `LoadFailed` says what
@@ -709,15 +694,15 @@ def _write_batched(
     ends: the roll-back undoes only what still carries the load's `source`."""
     load_id = write.load_id
     kind = unit.roster_kind
-    props = _load_props(unit, options, write)
+    props = _load_props(unit, run.options, write)
     roster = Roster()
     counts = Counts()
     valid = props["rows"]
-    with quiet_session(driver, database) as session:
+    with quiet_session(run.driver, run.database) as session:
         session.execute_write(lambda tx: tx.run(undo.START_LOAD, id=load_id, props=props).consume())
         try:
             done = 0
-            for batch in _batches(_records(unit, registry), options.batch_rows):
+            for batch in _batches(_records(unit, run.registry), run.options.batch_rows):
                 refused = len(roster.refused)
 
                 def one(
@@ -737,8 +722,8 @@ def _write_batched(
                     roster.keep.update(kept)
                     raise
                 done += len(batch)
-                if progress:
-                    progress(f"loading {unit.path.name}", done, valid)
+                if run.progress:
+                    run.progress(f"loading {unit.path.name}", done, valid)
             if write.complete_roster:
                 counts.merge(
                     session.execute_write(
@@ -748,7 +733,9 @@ def _write_batched(
                     )
                 )
         except BaseException as error:
-            report = undo.roll_back(driver, database, load_id, f"{type(error).__name__}: {error}")
+            report = undo.roll_back(
+                run.driver, run.database, load_id, f"{type(error).__name__}: {error}"
+            )
             raise LoadFailed(load_id, error, [str(k) for k in report.kept]) from error
-    undo.finish(driver, database, load_id, _count_props(counts))
+    undo.finish(run.driver, run.database, load_id, _count_props(counts))
     return _result(unit, load_id, counts, roster)

@@ -93,7 +93,7 @@ def apply_batch(
     counts.add(name, "updated", len(updated))
     counts.add(name, "unchanged", len(same) + len(suspects) - len(updated))
 
-    plan = kind.plan(tx, Batch(created, same, suspects, updated), options, counts, roster)
+    plan = kind.plan(tx, Batch(options, counts, roster, created, same, suspects, updated))
     if plan.refused:
         if not options.skip_refused:
             raise RulesBroken(plan.refused)

@@ -8,7 +8,7 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from core.model import Label
+from core.model import AREA_KINDS, Label
 from resolvers import area as resolvers
 from resolvers.pagination import PageRequest
 from resolvers.rows import Row
@@ -35,12 +35,14 @@ class NearbyVenue:
     )
 
 
-@strawberry.type(description="An administrative area (市/区/县/街道/镇/社区/村), GB/T 2260 code.")
+@strawberry.type(description=f"An administrative area ({'/'.join(AREA_KINDS)}), GB/T 2260 code.")
 class Area(Node):
     code: str = strawberry.field(description="Administrative code, e.g. 370303006 (体育场街道).")
     name: str = strawberry.field(description="Name, e.g. 体育场街道.")
     level: AreaLevel = strawberry.field(description="City, district, township or community.")
-    kind: str | None = strawberry.field(description="市, 区, 县, 街道, 镇, 社区 or 村.")
+    kind: str | None = strawberry.field(
+        description=f"{', '.join(list(AREA_KINDS)[:-1])} or {list(AREA_KINDS)[-1]}."
+    )
     valid_from: date | None = strawberry.field(description="First day the code is valid.")
     valid_until: date | None = strawberry.field(description="Last day the code is valid.")
     parent_code: strawberry.Private[str | None]

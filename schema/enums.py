@@ -11,19 +11,9 @@ from collections.abc import Callable
 
 import strawberry
 
+from core import model, workflow
 from core.auth import AccessRole
-from core.model import (
-    AreaLevel,
-    BrandKind,
-    CaseCategory,
-    CaseStatus,
-    GridKind,
-    Label,
-    Role,
-    VenueKind,
-)
 from core.vocabulary import Vocabulary
-from core.workflow import MUTATION, PATH, CaseAction
 from resolvers.search import SEARCHABLE_LABELS
 
 V = type[Vocabulary]
@@ -39,7 +29,7 @@ def graphql_enum(
 
     Strawberry takes value descriptions only from `strawberry.enum_value` members; a vocabulary's
     members are plain, so the descriptions are set on the definition it builds (its `values`,
-    one `EnumValue` per member, in order). tests/api/test_schema.py compares the result."""
+    one `EnumValue` per member, in order); tests/test_vocabulary.py checks the result."""
     strawberry.enum(vocabulary, name=name, description=description)
     definition = vocabulary.__strawberry_definition__  # type: ignore[attr-defined]
     for value, member in zip(definition.values, vocabulary, strict=True):
@@ -47,17 +37,19 @@ def graphql_enum(
     return vocabulary
 
 
-graphql_enum(AreaLevel, "Level of an administrative area.")
-graphql_enum(GridKind, "Kind of grid.")
-graphql_enum(VenueKind, "What a venue (阵地) is.")
-graphql_enum(BrandKind, "What a brand names.")
-graphql_enum(Role, "An appointment role; each lives on one kind of unit.")
-graphql_enum(CaseStatus, f"Workflow status: {PATH}.")
-graphql_enum(CaseCategory, "Dispute category (Ministry of Justice mediation statistics).")
-graphql_enum(
-    CaseAction,
+AreaLevel = graphql_enum(model.AreaLevel, "Level of an administrative area.")
+GridKind = graphql_enum(model.GridKind, "Kind of grid.")
+VenueKind = graphql_enum(model.VenueKind, "What a venue (阵地) is.")
+BrandKind = graphql_enum(model.BrandKind, "What a brand names.")
+Role = graphql_enum(model.Role, "An appointment role; each lives on one kind of unit.")
+CaseStatus = graphql_enum(model.CaseStatus, f"Workflow status: {workflow.PATH}.")
+CaseCategory = graphql_enum(
+    model.CaseCategory, "Dispute category (Ministry of Justice mediation statistics)."
+)
+CaseAction = graphql_enum(
+    workflow.CaseAction,
     "What a caseworker does to a case; each is one timeline step.",
-    gloss=lambda action: f"{action.zh} — {action.en} ({MUTATION[action]})",  # type: ignore[index]
+    gloss=lambda action: f"{action.zh} — {action.en} ({workflow.MUTATION[action]})",  # type: ignore[index]
 )
 ViewerRole = graphql_enum(
     AccessRole,
@@ -65,19 +57,6 @@ ViewerRole = graphql_enum(
     name="ViewerRole",
 )
 SearchKind = graphql_enum(
-    Label.subset("SearchKind", [Label(label) for label in SEARCHABLE_LABELS]),
+    model.Label.subset("SearchKind", [model.Label(label) for label in SEARCHABLE_LABELS]),
     "What to search.",
 )
-
-__all__ = [
-    "AreaLevel",
-    "BrandKind",
-    "CaseAction",
-    "CaseCategory",
-    "CaseStatus",
-    "GridKind",
-    "Role",
-    "SearchKind",
-    "VenueKind",
-    "ViewerRole",
-]

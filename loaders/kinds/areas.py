@@ -9,14 +9,12 @@ from __future__ import annotations
 import re
 
 from core import validation as v
-from core.model import AREA_LEVEL_LABEL, AreaLevel, Label, Rel
+from core.model import AREA_KINDS, AREA_LEVEL_LABEL, AreaLevel, Label, Rel
 from loaders.kinds import values
 from loaders.kinds.base import Link, RosterKind
 from loaders.kinds.rows import Deferred, Record, RowContext
 from loaders.registry import Area, Registry
 
-AREA_KINDS: dict[str, AreaLevel] = {kind: level for level in AreaLevel for kind in level.kinds}
-"""The kinds of area a roster writes (or a name ends with), and their levels."""
 SUFFIXES = sorted(AREA_KINDS, key=len, reverse=True)
 """Kinds to read off the end of a name, longest first (体育场街道 is a 街道, not a 道)."""
 
@@ -65,9 +63,7 @@ class Areas(RosterKind):
             "validFrom": c.parse("valid_from", v.parse_date),
             "synthetic": c.parse("synthetic", values.parse_bool) or None,
         }
-        return Record(
-            self.name, c.number, code, self.label, props, {"PART_OF": [parent] if parent else []}
-        )
+        return self.record(c, code, props, {"PART_OF": [parent] if parent else []})
 
     def register(self, record: Record, registry: Registry) -> None:
         parent = (record.links.get("PART_OF") or [None])[0]

@@ -135,8 +135,13 @@ class Roster:
 
 @dataclass(frozen=True)
 class Batch:
-    """One batch's records as the writer sorted them against the graph."""
+    """One batch's records as the writer sorted them against the graph, and what the writing
+    of its file has in hand."""
 
+    options: WriteOptions
+    counts: Counts
+    """This batch's counts: a kind adds what its plan creates, updates or leaves."""
+    roster: Roster
     created: list[Record]
     """Keys the graph does not hold."""
     same: list[Record]
@@ -236,6 +241,17 @@ class RosterKind:
         """The record of one row, or None; the row's problems go to `c`."""
         raise NotImplementedError
 
+    def record(
+        self,
+        c: RowContext,
+        key: str,
+        props: dict[str, Any],
+        links: dict[str, list[str]] | None = None,
+        **more: Any,
+    ) -> Record:
+        """The record of row `c` of this kind (`more`: its appointments, its extra)."""
+        return Record(self.name, c.number, key, self.label, props, links or {}, **more)
+
     def register(self, record: Record, registry: Registry) -> None:
         """Make a valid record visible to the rows and files that come after it."""
         registry.add_unit(record.label.value, record.key)
@@ -244,14 +260,7 @@ class RosterKind:
         """The one of `extra_labels` the record's node has."""
         return None
 
-    def plan(
-        self,
-        tx: ManagedTransaction,
-        batch: Batch,
-        options: WriteOptions,
-        counts: Counts,
-        roster: Roster,
-    ) -> Plan:
+    def plan(self, tx: ManagedTransaction, batch: Batch) -> Plan:
         """Read and decide what the batch writes beyond nodes and links (and count it): called
         before anything is written, also in a dry run."""
         return Plan()

@@ -76,7 +76,7 @@ class Cases(RosterKind):
         }
         if not key or not title:
             return None
-        return Record(self.name, c.number, key, self.label, props, links)
+        return self.record(c, key, props, links)
 
 
 KIND = Cases()

@@ -9,13 +9,10 @@ from core import validation as v
 from core.model import Label, Rel
 from loaders.kinds.base import (
     Batch,
-    Counts,
     Link,
     Plan,
-    Roster,
     RosterKind,
     Step,
-    WriteOptions,
     federation_runs,
     unit_areas,
 )
@@ -43,24 +40,15 @@ class Councils(RosterKind):
         props = {"name": name, "founded": c.parse("founded", v.parse_date)}
         if not code or not name or not community:
             return None
-        return Record(
-            self.name,
-            c.number,
+        return self.record(
+            c,
             code,
-            self.label,
             props,
             {"IN": [community], "BRANDED_AS": [brand] if brand else []},
             extra={"area": community},
         )
 
-    def plan(
-        self,
-        tx: ManagedTransaction,
-        batch: Batch,
-        options: WriteOptions,
-        counts: Counts,
-        roster: Roster,
-    ) -> Plan:
+    def plan(self, tx: ManagedTransaction, batch: Batch) -> Plan:
         """The community's federation runs each new or changed council."""
         return Plan(after=[Step(RUNS_COUNCILS, unit_areas(batch))])
 

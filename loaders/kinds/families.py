@@ -18,13 +18,10 @@ from core.rules import classification_order
 from loaders.kinds import values
 from loaders.kinds.base import (
     Batch,
-    Counts,
     Link,
     Plan,
-    Roster,
     RosterKind,
     Step,
-    WriteOptions,
     lock_nodes,
     native,
     refusal_of,
@@ -78,19 +75,12 @@ class Families(RosterKind):
         }
         if not code or not name or not grid:
             return None
-        return Record(self.name, c.number, code, self.label, props, {"IN": [grid]}, extra=extra)
+        return self.record(c, code, props, {"IN": [grid]}, extra=extra)
 
-    def plan(
-        self,
-        tx: ManagedTransaction,
-        batch: Batch,
-        options: WriteOptions,
-        counts: Counts,
-        roster: Roster,
-    ) -> Plan:
+    def plan(self, tx: ManagedTransaction, batch: Batch) -> Plan:
         """The classifications to write. Rows of new families and rows whose hash is unchanged
         need no look-up; the others' families are locked first."""
-        plan = Plan()
+        plan, options, counts = Plan(), batch.options, batch.counts
         counts.add(
             "CLASSIFIED_AS", "unchanged", sum(1 for r in batch.same if r.extra.get("category"))
         )

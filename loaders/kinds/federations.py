@@ -20,11 +20,9 @@ class Federations(RosterKind):
         if not code or not name or not area:
             return None
         level = c.registry.areas[area].level
-        return Record(
-            self.name,
-            c.number,
+        return self.record(
+            c,
             code,
-            self.label,
             {"name": name, "level": level},
             {"IN": [area]},
         )

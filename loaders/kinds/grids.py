@@ -44,7 +44,7 @@ class Grids(RosterKind):
         }
         if not code or not name or not community:
             return None
-        return Record(self.name, c.number, code, self.label, props, {"IN": [community]})
+        return self.record(c, code, props, {"IN": [community]})
 
     def register(self, record: Record, registry: Registry) -> None:
         registry.add_grid(record.key, record.props["name"], record.links["IN"][0])

@@ -16,13 +16,10 @@ from core.model import Label, Rel
 from loaders.kinds import values
 from loaders.kinds.base import (
     Batch,
-    Counts,
     Link,
     Plan,
-    Roster,
     RosterKind,
     Step,
-    WriteOptions,
     federation_runs,
     unit_areas,
 )
@@ -68,24 +65,15 @@ class Groups(RosterKind):
         }
         if not code or not name or not area:
             return None
-        return Record(
-            self.name,
-            c.number,
+        return self.record(
+            c,
             code,
-            self.label,
             props,
             {"IN": [area], "PART_OF": [parent] if parent else []},
             extra={"area": area},
         )
 
-    def plan(
-        self,
-        tx: ManagedTransaction,
-        batch: Batch,
-        options: WriteOptions,
-        counts: Counts,
-        roster: Roster,
-    ) -> Plan:
+    def plan(self, tx: ManagedTransaction, batch: Batch) -> Plan:
         """The area's federation runs each new or changed group; it covers its area's grids."""
         rows = unit_areas(batch)
         return Plan(

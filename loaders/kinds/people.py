@@ -257,29 +257,21 @@ class People(RosterKind):
             "employer": c.text("employer"),
             "synthetic": c.parse("synthetic", values.parse_bool) or None,
         }
-        return Record(
-            self.name,
-            c.number,
+        return self.record(
+            c,
             key,
-            self.label,
             props,
             {"LIVES_IN": [community] if community else []},
-            appointments,
+            appointments=appointments,
         )
 
     def register(self, record: Record, registry: Registry) -> None:
         registry.persons.add(record.key)
 
-    def plan(
-        self,
-        tx: ManagedTransaction,
-        batch: Batch,
-        options: WriteOptions,
-        counts: Counts,
-        roster: Roster,
-    ) -> Plan:
+    def plan(self, tx: ManagedTransaction, batch: Batch) -> Plan:
         """New people are created with all their appointments in one statement; the
         appointments of people already in the graph are compared with it and written after."""
+        options, counts, roster = batch.options, batch.counts, batch.roster
         plan = Plan(create=Step(CREATE_PEOPLE, new_people(batch.created, options, counts, roster)))
         changes = appointment_changes(
             tx, batch.same, batch.suspects, options, counts, roster, plan.refused

@@ -43,11 +43,9 @@ class Steps(RosterKind):
         }
         if not case or seq is None or not action:
             return None
-        return Record(
-            self.name,
-            c.number,
+        return self.record(
+            c,
             f"{case}#{seq}",
-            self.label,
             props,
             {"HAS_STEP": [case], "BY": [actor] if actor else []},
         )

@@ -37,11 +37,9 @@ class Venues(RosterKind):
         }
         if not code or not name or not area:
             return None
-        return Record(
-            self.name,
-            c.number,
+        return self.record(
+            c,
             code,
-            self.label,
             props,
             {
                 "IN": [area],

@@ -48,11 +48,9 @@ class Visits(RosterKind):
         if not person or not family or not when:
             return None
         key = f"{person}|{family}|{when.isoformat()}"
-        return Record(
-            self.name,
-            c.number,
+        return self.record(
+            c,
             key,
-            self.label,
             {"date": when, "note": c.text("note")},
             extra={"person": person, "family": family},
         )

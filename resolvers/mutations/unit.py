@@ -114,7 +114,6 @@ def _value(kind: GridKind | VenueKind | None) -> str | None:
 
 async def create_grid(db: Database, write: Write, new: NewGrid) -> dict[str, Any]:
     """Create a grid in a community; the new grid's row."""
-    write.require("createGrid")
     checks = Checks()
     _grid_code(new.code, new.community_code, checks)
     _households(new.households, checks)
@@ -138,7 +137,6 @@ async def update_grid(
     db: Database, write: Write, code: str, changes: GridChanges
 ) -> dict[str, Any]:
     """Change the given fields of a grid; its row afterwards."""
-    write.require("updateGrid")
     checks = Checks()
     _households(changes.households, checks)
     props = {"kind": _value(changes.kind), "households": changes.households}
@@ -147,7 +145,6 @@ async def update_grid(
 
 async def create_council(db: Database, write: Write, new: NewCouncil) -> dict[str, Any]:
     """Create the women's council of a community, `WC-<community code>`; its row."""
-    write.require("createCouncil")
     code = f"WC-{new.community_code}"
     return await _create(
         db,
@@ -168,14 +165,12 @@ async def update_council(
     db: Database, write: Write, code: str, changes: CouncilChanges
 ) -> dict[str, Any]:
     """Change the given fields of a council; its row afterwards."""
-    write.require("updateCouncil")
     props = {"founded": changes.founded}
     return await _update(db, write, "updateCouncil", Label.COUNCIL, code, changes.name, props)
 
 
 async def create_venue(db: Database, write: Write, new: NewVenue) -> dict[str, Any]:
     """Create a venue in an area; its row."""
-    write.require("createVenue")
     props = {"kind": _value(new.kind), "address": new.address}
     return await _create(
         db,
@@ -196,7 +191,6 @@ async def update_venue(
     db: Database, write: Write, code: str, changes: VenueChanges
 ) -> dict[str, Any]:
     """Change the given fields of a venue; its row afterwards."""
-    write.require("updateVenue")
     props = {"kind": _value(changes.kind), "address": changes.address}
     return await _update(db, write, "updateVenue", Label.VENUE, code, changes.name, props)
 
@@ -216,7 +210,9 @@ async def _create(
     community_only: bool,
 ) -> dict[str, Any]:
     """Create a grid, council or venue `IN` area `area_code` (named by input field
-    `area_field`), once `checks` and the name and code hold; the new node's row."""
+    `area_field`) if the caller may run `action` and `checks` and the name and code hold;
+    the new node's row."""
+    write.require(action)
     text = checks.text("name", name, required=True)
     if not code.strip():
         checks.fail("code", "REQUIRED", "this field is required", "此项必填")
@@ -256,8 +252,9 @@ async def _update(
     props: dict[str, Any],
     checks: Checks | None = None,
 ) -> dict[str, Any]:
-    """Change the given properties (None: not given) of a grid, council or venue, once
-    `checks` and the name hold; its row afterwards."""
+    """Change the given properties (None: not given) of a grid, council or venue if the
+    caller may run `action` and `checks` and the name hold; its row afterwards."""
+    write.require(action)
     checks = checks or Checks()
     props = {k: val for k, val in props.items() if val is not None}
     if name is not None:

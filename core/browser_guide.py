@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import base64
 import html
-from collections.abc import Collection
 from dataclasses import dataclass
 
 from starlette.requests import Request
@@ -37,7 +36,7 @@ from core.model import (
     VenueKind,
 )
 from core.settings import PROJECT_ROOT, Settings
-from core.vocabulary import Vocabulary
+from core.vocabulary import cypher_list
 from core.workflow import FINAL_STATUSES, CaseAction
 
 IMG_DIR = PROJECT_ROOT / "docs" / "img"
@@ -87,13 +86,6 @@ class GuideQuery:
     """The number of the question in the domain brief (0: the model itself)."""
     title: str
     cypher: str
-
-
-def cypher_list(values: Collection[Vocabulary]) -> str:
-    """Values as a Cypher list literal, in vocabulary order (`['GRID_HEAD', ...]`): the
-    queries show them spelled out, so that analysts can read and edit them."""
-    vocabulary = type(next(iter(values)))
-    return "[" + ", ".join(f"'{member}'" for member in vocabulary if member in values) + "]"
 
 
 _GRID_WORKER = cypher_list(GRID_WORKER_ROLES)

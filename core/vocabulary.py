@@ -16,7 +16,7 @@ member's value is what the graph stores and what GraphQL calls it. Everything el
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Self, TypeVar
@@ -81,6 +81,14 @@ class Vocabulary(StrEnum):
 
 
 V = TypeVar("V", bound=Vocabulary)
+
+
+def cypher_list(values: Collection[Vocabulary]) -> str:
+    """Values as a Cypher list literal, in vocabulary order (`['CLOSED', 'REJECTED']`), for a
+    statement built at import: the Browser guide shows its lists spelled out, so that analysts
+    can read and edit them."""
+    vocabulary = type(next(iter(values)))
+    return "[" + ", ".join(f"'{member}'" for member in vocabulary if member in values) + "]"
 
 
 def _key(word: Any) -> str:

@@ -37,8 +37,9 @@ from core.identity import IdentityKey
 from core.migrations import prepare_graph
 from core.settings import Settings
 from core.validation import make_id_number
-from loaders.cypher import CREATE_PEOPLE
 from loaders.headers import load_aliases
+from loaders.kinds.base import Counts, Roster, WriteOptions
+from loaders.kinds.people import CREATE_PEOPLE, new_people
 from loaders.pipeline import (
     BATCH_ROWS,
     LoadOptions,
@@ -48,7 +49,6 @@ from loaders.pipeline import (
     validate_unit,
 )
 from loaders.registry import Registry
-from loaders.writer import Counts, Roster, WriteOptions, new_people
 
 COMMUNITY = "370398001001"
 CLEAN_PEOPLE = """

@@ -9,22 +9,26 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from enum import StrEnum
-from typing import TYPE_CHECKING
 
 from core.errors import Unauthenticated
-
-if TYPE_CHECKING:
-    pass
+from core.vocabulary import Term, Vocabulary
 
 
-class AccessRole(StrEnum):
+class AccessRole(Vocabulary):
     """What a token may do. Each role includes the ones before it."""
 
-    VIEWER = "viewer"  # read; phone and ID numbers masked; family categories hidden
-    CASEWORKER = "caseworker"  # + case workflow and visits, within its area
-    EDITOR = "editor"  # + all writes within its area
-    ADMIN = "admin"  # everything, unmasked, audit log, tokens
+    VIEWER = (
+        "viewer",
+        Term(
+            "查看者", "viewer", note="read; phone and ID numbers masked, family categories hidden"
+        ),
+    )
+    CASEWORKER = (
+        "caseworker",
+        Term("办案人员", "caseworker", note="viewer + case workflow and visits, within its area"),
+    )
+    EDITOR = "editor", Term("编辑", "editor", note="all writes within its area")
+    ADMIN = "admin", Term("管理员", "admin", note="everything, unmasked; audit log and tokens")
 
 
 _RANK = {AccessRole.VIEWER: 0, AccessRole.CASEWORKER: 1, AccessRole.EDITOR: 2, AccessRole.ADMIN: 3}

@@ -11,7 +11,9 @@ Links in the guide point at the service's configured address (`Settings.public_u
 `http://host:port`), never at the request's `Host` header, which any client can forge.
 
 `GUIDE_QUERIES` are the ready Cypher queries of the guide, one or more per question of the domain
-brief; `tests/test_browser_guide.py` runs every one of them on a small fixture graph.
+brief; `tests/test_browser_guide.py` runs every one of them on a small fixture graph. Their
+values and the Chinese terms of their titles come from the vocabularies (`core.vocabulary`), so
+the guide spells no term of its own (`tests/test_vocabulary.py`).
 """
 
 from __future__ import annotations
@@ -24,8 +26,18 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from core.model import Label
+from core.model import (
+    FEDERATION_EXECUTIVE_ROLES,
+    GRID_WORKER_ROLES,
+    CaseCategory,
+    CaseStatus,
+    Label,
+    Role,
+    VenueKind,
+)
 from core.settings import PROJECT_ROOT, Settings
+from core.vocabulary import cypher_list
+from core.workflow import FINAL_STATUSES, CaseAction
 
 IMG_DIR = PROJECT_ROOT / "docs" / "img"
 
@@ -76,9 +88,8 @@ class GuideQuery:
     cypher: str
 
 
-# Role lists of core.model, spelled out so that analysts can read and edit them.
-_GRID_WORKER = "['GRID_HEAD', 'FULL_TIME_GRID_WORKER', 'PART_TIME_GRID_WORKER']"
-_FED_EXEC = "['FEDERATION_CHAIR', 'FEDERATION_VICE_CHAIR', 'FEDERATION_EXECUTIVE']"
+_GRID_WORKER = cypher_list(GRID_WORKER_ROLES)
+_FED_EXEC = cypher_list(FEDERATION_EXECUTIVE_ROLES)
 
 GUIDE_QUERIES: tuple[GuideQuery, ...] = (
     GuideQuery(
@@ -122,7 +133,7 @@ RETURN count(g) AS grids,
     ),
     GuideQuery(
         2,
-        "Sisters-group members (姊妹团成员) per district and township",
+        f"Sisters-group members ({Role.SISTERS_GROUP_MEMBER.zh}) per district and township",
         """MATCH (t:Township)-[:PART_OF]->(d:District)
 OPTIONAL MATCH (p:Person)-[m:MEMBER_OF]->(:SistersGroup)-[:IN]->(:Area)-[:PART_OF*0..]->(t)
   WHERE m.until IS NULL OR m.until >= date()
@@ -141,11 +152,11 @@ LIMIT 200""",
     ),
     GuideQuery(
         3,
-        "Zhangdian's pilot communities (试点), their grids and grid heads (网格长)",
-        """MATCH (:SistersGroup {pilot: true})-[:IN]->(c:Community)
-      -[:PART_OF*]->(:District {code: '370303'})
+        f"Zhangdian's pilot communities (试点), their grids and grid heads ({Role.GRID_HEAD.zh})",
+        f"""MATCH (:SistersGroup {{pilot: true}})-[:IN]->(c:Community)
+      -[:PART_OF*]->(:District {{code: '370303'}})
 MATCH (g:Grid)-[:IN]->(c)
-OPTIONAL MATCH (head:Person)-[s:SERVES_GRID {role: 'GRID_HEAD'}]->(g)
+OPTIONAL MATCH (head:Person)-[s:SERVES_GRID {{role: '{Role.GRID_HEAD}'}}]->(g)
   WHERE s.until IS NULL OR s.until >= date()
 RETURN c.name AS community, g.code AS grid, g.name AS gridName,
        collect(head.name) AS gridHeads
@@ -153,10 +164,11 @@ ORDER BY community, grid""",
     ),
     GuideQuery(
         4,
-        "Open marriage and family cases (婚姻家庭纠纷) in a township, and their last step",
-        """MATCH (k:Case {category: 'MARRIAGE_FAMILY'})-[:IN]->(:Grid)-[:IN]->(:Community)
-      -[:PART_OF*0..]->(:Area {code: '370303006'})
-WHERE NOT k.status IN ['CLOSED', 'REJECTED']
+        f"Open marriage and family cases ({CaseCategory.MARRIAGE_FAMILY.zh}纠纷) in a township, "
+        "and their last step",
+        f"""MATCH (k:Case {{category: '{CaseCategory.MARRIAGE_FAMILY}'}})
+      -[:IN]->(:Grid)-[:IN]->(:Community)-[:PART_OF*0..]->(:Area {{code: '370303006'}})
+WHERE NOT k.status IN {cypher_list(FINAL_STATUSES)}
 OPTIONAL MATCH (k)-[:HAS_STEP]->(step:CaseStep)
 WITH k, step
 ORDER BY step.seq DESC
@@ -167,8 +179,8 @@ ORDER BY reported""",
     ),
     GuideQuery(
         4,
-        "Median days from report to close (结案), per township",
-        """MATCH (k:Case {status: 'CLOSED'})-[:IN]->(:Grid)-[:IN]->(:Community)
+        f"Median days from report to close ({CaseAction.CLOSE.zh}), per township",
+        f"""MATCH (k:Case {{status: '{CaseStatus.CLOSED}'}})-[:IN]->(:Grid)-[:IN]->(:Community)
       -[:PART_OF]->(t:Township)
 WHERE k.closedAt IS NOT NULL
 WITH t, k.category AS category, duration.inDays(k.reportedAt, k.closedAt).days AS days
@@ -178,8 +190,8 @@ ORDER BY township, category""",
     ),
     GuideQuery(
         5,
-        "Venues (阵地) that resolved the most cases",
-        """MATCH (k:Case {status: 'CLOSED'})-[:HANDLED_AT]->(v:Venue)
+        f"Venues ({Label.VENUE.zh}) that resolved the most cases",
+        f"""MATCH (k:Case {{status: '{CaseStatus.CLOSED}'}})-[:HANDLED_AT]->(v:Venue)
 RETURN v.name AS venue, v.kind AS kind, count(k) AS closedCases
 ORDER BY closedCases DESC, venue
 LIMIT 10""",
@@ -187,7 +199,7 @@ LIMIT 10""",
     GuideQuery(
         5,
         "Mediators who resolved the most cases",
-        """MATCH (p:Person)-[:MEDIATED]->(k:Case {status: 'CLOSED'})
+        f"""MATCH (p:Person)-[:MEDIATED]->(k:Case {{status: '{CaseStatus.CLOSED}'}})
 OPTIONAL MATCH (p)-[:VOLUNTEERS_AT]->(v:Venue)
 RETURN p.name AS mediator, count(DISTINCT k) AS closedCases, collect(DISTINCT v.name) AS venues
 ORDER BY closedCases DESC, mediator
@@ -195,7 +207,7 @@ LIMIT 10""",
     ),
     GuideQuery(
         5,
-        "Departments (联动部门) that received referrals",
+        f"Departments ({Label.DEPARTMENT.zh}) that received referrals",
         """MATCH (d:Department)
 OPTIONAL MATCH (k:Case)-[:REFERRED_TO]->(d)
 RETURN d.name AS department, count(k) AS referrals, collect(DISTINCT k.category) AS categories
@@ -203,20 +215,21 @@ ORDER BY referrals DESC, department""",
     ),
     GuideQuery(
         6,
-        "Legal-savvy persons (法律明白人) and women's councils (妇女议事会) per county",
-        """MATCH (d:District)-[:PART_OF]->(:City)
-CALL (d) {
+        f"Legal-savvy persons ({Role.LEGAL_SAVVY_PERSON.zh}) and women's councils "
+        f"({Label.COUNCIL.zh}) per county",
+        f"""MATCH (d:District)-[:PART_OF]->(:City)
+CALL (d) {{
   MATCH (c:Community)-[:PART_OF*]->(d)
   OPTIONAL MATCH (w:Council)-[:IN]->(c)
   RETURN count(DISTINCT c) AS villages, count(DISTINCT w) AS councils,
          count(DISTINCT CASE WHEN w IS NULL THEN c END) AS villagesWithoutCouncil
-}
-CALL (d) {
-  OPTIONAL MATCH (p:Person)-[h:HOLDS_POST {role: 'LEGAL_SAVVY_PERSON'}]->(:Federation)
+}}
+CALL (d) {{
+  OPTIONAL MATCH (p:Person)-[h:HOLDS_POST {{role: '{Role.LEGAL_SAVVY_PERSON}'}}]->(:Federation)
         -[:IN]->(:Area)-[:PART_OF*0..]->(d)
     WHERE h.until IS NULL OR h.until >= date()
   RETURN count(DISTINCT p) AS legalSavvyPersons
-}
+}}
 RETURN d.name AS county, villages, councils, villagesWithoutCouncil, legalSavvyPersons,
        round(1.0 * legalSavvyPersons / CASE villages WHEN 0 THEN 1 ELSE villages END, 2)
          AS legalSavvyPerVillage
@@ -261,10 +274,11 @@ RETURN path""",
     ),
     GuideQuery(
         9,
-        "The nearest governance centre (综治中心) or 12338 centre, going up the areas",
-        """MATCH (c:Community {name: '范子峪村'})
+        f"The nearest governance centre ({VenueKind.GOVERNANCE_CENTRE.zh}) or 12338 centre, "
+        "going up the areas",
+        f"""MATCH (c:Community {{name: '范子峪村'}})
 MATCH up = (c)-[:PART_OF*0..]->(a:Area)<-[:IN]-(v:Venue)
-WHERE v.kind IN ['GOVERNANCE_CENTRE', 'RIGHTS_CENTRE_12338']
+WHERE v.kind IN {cypher_list((VenueKind.GOVERNANCE_CENTRE, VenueKind.RIGHTS_CENTRE_12338))}
 RETURN v.name AS venue, v.kind AS kind, a.name AS area, length(up) - 1 AS levelsUp
 ORDER BY levelsUp, venue
 LIMIT 5""",

@@ -22,6 +22,7 @@ from core.audit import place_existing_entries
 from core.identity import IdentityKey, identity_key, key_people, record_key
 from core.model import NATURAL_KEYS
 from core.settings import Settings
+from core.workflow import CaseAction
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,20 @@ class Migration:
     statements: tuple[LiteralString, ...]
     data: Callable[[ManagedTransaction, IdentityKey], None] | None = None
     """A change of the data, run once in the transaction that records the migration."""
+
+
+STEP_ACTIONS_AS_VALUES: LiteralString = """
+MATCH (s:CaseStep)
+WHERE s.action IN keys($values)
+SET s.action = $values[s.action]
+"""
+
+
+def step_actions_as_values(tx: ManagedTransaction, key: IdentityKey) -> None:
+    """Steps loaded from rosters before the loader read 环节 against `CaseAction` kept the
+    roster's word (受理) as their `action`; the API writes the value (ACCEPT)."""
+    values = {word: action.value for action in CaseAction for word in (action.zh, *action.aliases)}
+    tx.run(STEP_ACTIONS_AS_VALUES, values=values).consume()
 
 
 def _unique(label: str, key: str) -> LiteralString:
@@ -146,6 +161,12 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE CONSTRAINT casecounter_year_unique IF NOT EXISTS "
             "FOR (n:CaseCounter) REQUIRE n.year IS UNIQUE",
         ),
+    ),
+    Migration(
+        id="0011_case_step_actions",
+        description="Case steps loaded from rosters: `action` is the CaseAction value",
+        statements=(),
+        data=step_actions_as_values,
     ),
 )
 

@@ -18,25 +18,29 @@ session is a step); every other action moves the case on.
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from core.auth import AccessRole
 from core.errors import AppError
 from core.model import CaseStatus
+from core.vocabulary import Term, Vocabulary
 
 
-class CaseAction(StrEnum):
+class CaseAction(Vocabulary):
     """What a caseworker does to a case; each is one mutation and one timeline step."""
 
-    REPORT = "REPORT"  # 上报
-    ACCEPT = "ACCEPT"  # 受理
-    DISPATCH = "DISPATCH"  # 分派 (to mediators, a venue, or a department of the joint mechanism)
-    RECORD_HANDLING = "RECORD_HANDLING"  # 处置
-    FEED_BACK = "FEED_BACK"  # 反馈
-    VERIFY = "VERIFY"  # 核查
-    CLOSE = "CLOSE"  # 结案
-    REJECT = "REJECT"  # 不予受理 / 驳回
-    RETURN = "RETURN"  # 退回
+    REPORT = "REPORT", Term("上报", "report")
+    ACCEPT = "ACCEPT", Term("受理", "accept")
+    DISPATCH = (
+        "DISPATCH",
+        Term(
+            "分派", "dispatch", note="to mediators, a venue, or a department of the joint mechanism"
+        ),
+    )
+    RECORD_HANDLING = "RECORD_HANDLING", Term("处置", "record handling")
+    FEED_BACK = "FEED_BACK", Term("反馈", "feed back")
+    VERIFY = "VERIFY", Term("核查", "verify")
+    CLOSE = "CLOSE", Term("结案", "close")
+    REJECT = "REJECT", Term("不予受理", "reject", aliases=("驳回",))
+    RETURN = "RETURN", Term("退回", "return")
 
 
 MUTATION: dict[CaseAction, str] = {
@@ -71,6 +75,9 @@ TRANSITIONS: dict[tuple[CaseStatus | None, CaseAction], CaseStatus] = {
 """Every allowed (current status, action) and the status it leads to; anything else is refused."""
 
 FINAL_STATUSES = frozenset({CaseStatus.CLOSED, CaseStatus.REJECTED})
+
+PATH = "→".join(status.zh for status in CaseStatus if status is not CaseStatus.REJECTED)
+"""The main path of the workflow in its terms: 上报→受理→分派→处置→反馈→核查→结案."""
 
 REQUIRED_ROLE = AccessRole.CASEWORKER
 """Every workflow action needs at least this role (and the case inside the caller's area)."""

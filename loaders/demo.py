@@ -38,8 +38,9 @@ from typing import Any, LiteralString
 from openpyxl import Workbook
 
 from core.identity import IdentityKey
-from core.model import AreaLevel
+from core.model import AreaLevel, CaseCategory, CaseStatus
 from core.validation import make_id_number
+from core.workflow import PATH, CaseAction
 from loaders.area_registry import AreaRegistry, RegistryArea, is_like_committee, read_registry
 
 SEED = 20250422
@@ -779,24 +780,9 @@ def _families_cases(
                 )
     earlier_families = _reclassify(net, families, colours)
     cases, steps = [], []
-    statuses = ["REPORTED", "ACCEPTED", "DISPATCHED", "HANDLING", "FED_BACK", "VERIFIED", "CLOSED"]
-    actions = ["上报", "受理", "分派", "处置", "反馈", "核查", "结案"]
-    categories = [
-        "MARRIAGE_FAMILY",
-        "NEIGHBOUR",
-        "HOUSING_LAND",
-        "DAMAGES",
-        "CONTRACT",
-        "LAND_CONTRACTING",
-        "DEMOLITION",
-        "LABOUR",
-        "VILLAGE_AFFAIRS",
-        "ENVIRONMENT",
-        "TRAFFIC",
-        "MEDICAL",
-        "PROPERTY_MANAGEMENT",
-        "OTHER",
-    ]
+    statuses = [s.value for s in CaseStatus if s is not CaseStatus.REJECTED]
+    actions = PATH.split("→")
+    categories = [c.value for c in CaseCategory]
     weights = [30, 20, 8, 6, 5, 4, 2, 6, 4, 3, 3, 2, 5, 2]
     depts = [
         "DEPT-ZFW",
@@ -861,7 +847,7 @@ def _families_cases(
         cases.append(
             [
                 cid,
-                f"{CATEGORY_ZH[category]}纠纷{MARK}",
+                f"{CaseCategory(category).zh}纠纷{MARK}",
                 category,
                 status,
                 reported.isoformat(),
@@ -877,7 +863,7 @@ def _families_cases(
             ]
         )
         path = (
-            [("REPORTED", "上报"), ("REJECTED", "退回")]
+            [("REPORTED", CaseAction.REPORT.zh), ("REJECTED", CaseAction.REJECT.zh)]
             if rejected
             else list(zip(statuses, actions, strict=True))[: last + 1]
         )
@@ -964,23 +950,6 @@ def _reclassify(
         earlier.append(first)
     return earlier
 
-
-CATEGORY_ZH = {
-    "MARRIAGE_FAMILY": "婚姻家庭",
-    "NEIGHBOUR": "邻里",
-    "HOUSING_LAND": "房屋宅基地",
-    "DAMAGES": "损害赔偿",
-    "CONTRACT": "合同",
-    "LAND_CONTRACTING": "山林土地",
-    "DEMOLITION": "征地拆迁",
-    "LABOUR": "劳动争议",
-    "VILLAGE_AFFAIRS": "村务管理",
-    "ENVIRONMENT": "环境污染",
-    "TRAFFIC": "道路交通",
-    "MEDICAL": "医疗纠纷",
-    "PROPERTY_MANAGEMENT": "物业纠纷",
-    "OTHER": "其他",
-}
 
 # --- the figures -------------------------------------------------------------------------------
 

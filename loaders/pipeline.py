@@ -1,12 +1,27 @@
 """`gridgraph load` end to end: read → validate everything → write in batches → record the load.
 
-All or nothing: every file of the command is read and validated before anything is written;
-one invalid row and the command writes nothing (unless `skip_invalid`). Each file is then
-written in ONE managed transaction (its batches, the complete-roster step and its `(:Load)`
-record together), so a failure part-way — a lost connection, a constraint violation — rolls the
-whole file back and leaves nothing half-written. Files are read twice (validate, then write)
-and only keys are kept in memory in between, so memory stays flat on very large files; files
-up to `CACHE_ROWS` rows keep their parsed records to skip the second read.
+All or nothing: every file of the command is read and validated before anything of it is
+written; one invalid row and the command writes nothing (unless `skip_invalid`). Each kind of
+roster is a `RosterKind` of `loaders.kinds` (how a row is parsed and registered); each batch is
+written by `loaders.writer.apply_batch`. A file is written in one of three ways:
+
+- **one pass** (`_stream_unit`): a command of one file whose sheet says it has at most
+  `tx_rows` rows (not a dry run, not `skip_invalid`) is written while it is validated, in ONE
+  open transaction committed only once every row proved valid: one read of the file, and
+  nothing written if any row is invalid. A transient server error retries it the usual way;
+  a sheet that turns out longer than its bound is validated and written the usual way;
+- **one transaction per file** (`_write_in_one_transaction`), the usual way: every file of the
+  command is validated first, then each is written in ONE managed transaction (its batches, the
+  complete-roster step and its `(:Load)` record together), so a failure part-way — a lost
+  connection, a constraint violation — rolls the whole file back and leaves nothing
+  half-written;
+- **batched** (`_write_batched`), for a validated file of more than `tx_rows` valid rows, too
+  big for one transaction: each batch commits on its own, with an undo journal, and a failure
+  rolls the load back (`loaders.undo`).
+
+Files are read twice (validate, then write) and only keys are kept in memory in between, so
+memory stays flat on very large files; files up to `CACHE_ROWS` rows keep their parsed records
+to skip the second read.
 """
 
 from __future__ import annotations
@@ -38,12 +53,14 @@ from loaders.headers import (
     detect_header,
     load_aliases,
 )
-from loaders.kinds import KINDS, REQUIRED_FIELDS, Memo, Record, RowContext, register
+from loaders.kinds import KINDS, REQUIRED_FIELDS
+from loaders.kinds.base import Counts, Roster, RosterKind, WriteOptions
+from loaders.kinds.rows import Memo, Record, RowContext
 from loaders.limits import FileLimits
 from loaders.readers import RawRow, Sheet, open_sheets
 from loaders.registry import Registry, quiet_session
 from loaders.streaming import BatchWriter
-from loaders.writer import Counts, Roster, WriteOptions, apply_batch, end_missing_appointments
+from loaders.writer import apply_batch
 
 BATCH_ROWS = 5000
 FILE_TX_TIMEOUT = 3600.0
@@ -101,6 +118,10 @@ class Unit:
     def kind(self) -> str:
         return self.header.kind
 
+    @property
+    def roster_kind(self) -> RosterKind:
+        return KINDS[self.header.kind]
+
 
 @dataclass
 class FileResult:
@@ -128,6 +149,17 @@ class LoadResult:
         for f in self.files:
             total.merge(f.counts)
         return total
+
+
+@dataclass(frozen=True)
+class _Run:
+    """What every file of one `load_files` call is written with."""
+
+    driver: Driver
+    database: str
+    registry: Registry
+    options: LoadOptions
+    progress: Progress | None
 
 
 def sha256_file(path: Path) -> str:
@@ -276,7 +308,7 @@ def validate_unit(
     problems: list[Problem] = []
     batch: list[Record] = []
     seen: dict[str, int] = {}
-    kind = KINDS[unit.kind]
+    kind = unit.roster_kind
     records: list[Record] | None = []
     deferred = []
     file = unit.path.name
@@ -291,21 +323,19 @@ def validate_unit(
             check_cells(context, raw)
             record = kind.parse(context)
             if record is not None and record.key in seen:
-                what = "人员" if unit.kind == "people" else "记录"
                 context.fail(
-                    "name" if unit.kind == "people" else next(iter(unit.header.columns)),
+                    kind.duplicate_field or next(iter(unit.header.columns)),
                     cells[unit.header.columns.get("name", 0)] if cells else "",
                     "DUPLICATE",
-                    f"同一{what}在第 {seen[record.key]} 行已出现",
-                    f"the same {'person' if unit.kind == 'people' else 'record'} is already in row "
-                    f"{seen[record.key]}",
+                    f"同一{kind.row_noun.zh}在第 {seen[record.key]} 行已出现",
+                    f"the same {kind.row_noun.en} is already in row {seen[record.key]}",
                 )
             if context.problems:
                 problems.extend(context.problems)
                 unit.invalid_rows.add(number)
             elif record is not None:
                 seen[record.key] = number
-                register(record, registry)
+                kind.register(record, registry)
                 if records is not None:
                     records.append(record)
                     if len(records) > cache_rows:
@@ -360,7 +390,7 @@ def _records(unit: Unit, registry: Registry) -> Iterator[Record]:
     if unit.records is not None:
         yield from unit.records
         return
-    kind = KINDS[unit.kind]
+    kind = unit.roster_kind
     memo = Memo()
     for raw, texts in _data_rows(unit):
         if raw.number in unit.invalid_rows:
@@ -411,21 +441,20 @@ def load_files(
     units, problems = find_units(paths, options, aliases)
     if problems and not options.skip_invalid:
         raise LoadRefused(problems)
-    needs_persons = any(KINDS[u.kind].needs_persons for u in units)
+    needs_persons = any(u.roster_kind.needs_persons for u in units)
     registry = Registry.from_graph(driver, database, needs_persons, identity)
+    run = _Run(driver, database, registry, options, progress)
     if _streams(units, options):
         [unit] = units
         with _rules_checked(unit, []):
             try:
-                streamed = _stream_unit(driver, database, unit, registry, options, progress)
+                streamed = _stream_unit(run, unit)
             except _OverBound:  # more rows than the sheet's bound said: validate, then batches
                 _reset(unit)
             else:
                 if streamed is not None:
                     return LoadResult([streamed], [])
-                return LoadResult(
-                    [_write_unit(driver, database, unit, registry, options, progress)], []
-                )
+                return LoadResult([_write_unit(run, unit)], [])
     for unit in units:
         problems.extend(validate_unit(unit, registry, progress, options.cache_rows))
     if problems and not options.skip_invalid:
@@ -435,7 +464,7 @@ def load_files(
         if unit.unreadable:
             continue
         with _rules_checked(unit, [f"{r.path.name} ({r.load_id})" for r in results]):
-            results.append(_write_unit(driver, database, unit, registry, options, progress))
+            results.append(_write_unit(run, unit))
         problems.extend(results[-1].refused)
     return LoadResult(results, problems)
 
@@ -470,60 +499,13 @@ def _rule_problems(unit: Unit, refusals: list[RowRefusal]) -> list[Problem]:
     ]
 
 
-def _write_unit(
-    driver: Driver,
-    database: str,
-    unit: Unit,
-    registry: Registry,
-    options: LoadOptions,
-    progress: Progress | None,
-) -> FileResult:
-    write = _write_options(unit, options, registry)
-    load_id = write.load_id
-    valid = unit.rows - len(unit.invalid_rows)
-    props = _load_props(unit, options, write)
-    if not options.dry_run and valid > options.tx_rows:
-        roster = Roster()
-        counts = _write_batched(
-            driver, database, unit, registry, options, write, props, progress, roster
-        )
-        return FileResult(
-            unit.path,
-            unit.sheet.name,
-            unit.kind,
-            load_id,
-            valid,
-            len(unit.invalid_rows),
-            counts,
-            refused=_rule_problems(unit, roster.refused),
-        )
-
-    def work(tx: ManagedTransaction) -> tuple[Counts, Roster]:
-        counts = Counts()
-        roster = Roster()
-        done = 0
-        for batch in _batches(_records(unit, registry), options.batch_rows):
-            counts.merge(apply_batch(tx, unit.kind, batch, write, roster))
-            done += len(batch)
-            if progress:
-                progress(f"loading {unit.path.name}", done, valid)
-        _finish_unit(tx, write, roster, counts, props)
-        return counts, roster
-
-    timed = unit_of_work(timeout=FILE_TX_TIMEOUT)(work)
-    with quiet_session(driver, database) as session:
-        run = session.execute_read if options.dry_run else session.execute_write
-        counts, roster = run(timed)
-    return FileResult(
-        unit.path,
-        unit.sheet.name,
-        unit.kind,
-        None if options.dry_run else load_id,
-        valid,
-        len(unit.invalid_rows),
-        counts,
-        refused=_rule_problems(unit, roster.refused),
-    )
+def _write_unit(run: _Run, unit: Unit) -> FileResult:
+    """Write one validated file: batched (`_write_batched`) when it has more than `tx_rows`
+    valid rows and it is not a dry run, else in one transaction (`_write_in_one_transaction`)."""
+    write = _write_options(unit, run.options, run.registry)
+    if not run.options.dry_run and unit.rows - len(unit.invalid_rows) > run.options.tx_rows:
+        return _write_batched(run, unit, write)
+    return _write_in_one_transaction(run, unit, write)
 
 
 def _write_options(unit: Unit, options: LoadOptions, registry: Registry) -> WriteOptions:
@@ -532,7 +514,7 @@ def _write_options(unit: Unit, options: LoadOptions, registry: Registry) -> Writ
         load_id=f"L-{at:%Y%m%dT%H%M%S}-{unit.checksum[:8]}-{uuid.uuid4().hex[:6]}",
         as_of=options.as_of or at.date(),
         dry_run=options.dry_run,
-        complete_roster=options.complete_roster and unit.kind == "people",
+        complete_roster=options.complete_roster and unit.roster_kind.complete_rosters,
         skip_refused=options.skip_invalid,
         running=registry.running_loads,
         at=at,
@@ -559,6 +541,7 @@ def _load_props(unit: Unit, options: LoadOptions, write: WriteOptions) -> dict[s
 
 def _finish_unit(
     tx: Transaction | ManagedTransaction,
+    unit: Unit,
     write: WriteOptions,
     roster: Roster,
     counts: Counts,
@@ -567,13 +550,66 @@ def _finish_unit(
     """After a file's last batch, in its transaction: end what a complete roster no longer
     lists, and record the load."""
     if write.complete_roster:
-        counts.merge(end_missing_appointments(tx, roster, write))
+        counts.merge(unit.roster_kind.end_missing(tx, roster, write, journal=False))  # type: ignore[arg-type]
     if not write.dry_run:
         tx.run(
             cypher.RECORD_LOAD,
             id=write.load_id,
             props={**props, **_count_props(counts), "status": "COMPLETE"},
         ).consume()
+
+
+def _count_props(counts: Counts) -> dict[str, int]:
+    return {
+        outcome: counts.total(outcome) for outcome in ("created", "updated", "unchanged", "ended")
+    }
+
+
+def _result(
+    unit: Unit, load_id: str | None, counts: Counts, roster: Roster, streamed: bool = False
+) -> FileResult:
+    return FileResult(
+        unit.path,
+        unit.sheet.name,
+        unit.kind,
+        load_id,
+        unit.rows - len(unit.invalid_rows),
+        len(unit.invalid_rows),
+        counts,
+        streamed=streamed,
+        refused=_rule_problems(unit, roster.refused),
+    )
+
+
+# --- the three ways to write a file ---------------------------------------------------------
+
+
+def _write_in_one_transaction(run: _Run, unit: Unit, write: WriteOptions) -> FileResult:
+    """The usual way: a validated file in ONE managed transaction — its batches, the
+    complete-roster step and its `(:Load)` record — retried by the driver on transient errors.
+    A failure part-way rolls the whole file back. A dry run reads in a read transaction and
+    writes nothing."""
+    valid = unit.rows - len(unit.invalid_rows)
+    props = _load_props(unit, run.options, write)
+    kind = unit.roster_kind
+
+    def work(tx: ManagedTransaction) -> tuple[Counts, Roster]:
+        counts = Counts()
+        roster = Roster()
+        done = 0
+        for batch in _batches(_records(unit, run.registry), run.options.batch_rows):
+            counts.merge(apply_batch(tx, kind, batch, write, roster))
+            done += len(batch)
+            if run.progress:
+                run.progress(f"loading {unit.path.name}", done, valid)
+        _finish_unit(tx, unit, write, roster, counts, props)
+        return counts, roster
+
+    timed = unit_of_work(timeout=FILE_TX_TIMEOUT)(work)
+    with quiet_session(run.driver, run.database) as session:
+        execute = session.execute_read if run.options.dry_run else session.execute_write
+        counts, roster = execute(timed)
+    return _result(unit, None if run.options.dry_run else write.load_id, counts, roster)
 
 
 class _OverBound(Exception):
@@ -597,38 +633,38 @@ def _streams(units: list[Unit], options: LoadOptions) -> bool:
     return bound is not None and bound <= options.tx_rows
 
 
-def _stream_unit(
-    driver: Driver,
-    database: str,
-    unit: Unit,
-    registry: Registry,
-    options: LoadOptions,
-    progress: Progress | None,
-) -> FileResult | None:
-    """Validate one file while its valid rows are written, in ONE open transaction that is
-    committed only once every row has proved valid: one problem and it is rolled back, so
-    nothing is written, exactly as if validation had come first.
+def _stream_unit(run: _Run, unit: Unit) -> FileResult | None:
+    """One pass: validate one file while its valid rows are written, in ONE open transaction
+    that is committed only once every row has proved valid: one problem and it is rolled back,
+    so nothing is written, exactly as if validation had come first. The writes run in a thread
+    of their own (`BatchWriter`) while the next rows are read.
 
     None when the server failed in a way worth retrying (a transient error, a lost leader):
     the file is then written again from its validated records with the driver's retries."""
-    write = _write_options(unit, options, registry)
+    write = _write_options(unit, run.options, run.registry)
     roster = Roster()
-    with quiet_session(driver, database) as session:
+    kind = unit.roster_kind
+    with quiet_session(run.driver, run.database) as session:
         tx = session.begin_transaction(timeout=FILE_TX_TIMEOUT)
         writer: BatchWriter[list[Record]] = BatchWriter(
-            lambda batch: apply_batch(tx, unit.kind, batch, write, roster)
+            lambda batch: apply_batch(tx, kind, batch, write, roster)
         )
 
         def submit(batch: list[Record]) -> None:
             # The bound the one-pass choice was made on is checked against the rows read, so
             # a bound that was wrong can cost time but never a transaction too big.
-            if unit.rows > options.tx_rows:
+            if unit.rows > run.options.tx_rows:
                 raise _OverBound
             writer.submit(batch)
 
         try:
             problems = validate_unit(
-                unit, registry, progress, options.cache_rows, submit, options.batch_rows
+                unit,
+                run.registry,
+                run.progress,
+                run.options.cache_rows,
+                submit,
+                run.options.batch_rows,
             )
             error = writer.wait()
             if problems:
@@ -636,7 +672,7 @@ def _stream_unit(
             if error is not None:
                 raise error
             counts = writer.counts
-            _finish_unit(tx, write, roster, counts, _load_props(unit, options, write))
+            _finish_unit(tx, unit, write, roster, counts, _load_props(unit, run.options, write))
             tx.commit()
         except (Neo4jError, DriverError) as error:
             if not error.is_retryable():
@@ -647,46 +683,33 @@ def _stream_unit(
             if not tx.closed():
                 with suppress(Neo4jError, DriverError):  # a lost server rolls back by itself
                     tx.rollback()
-    valid = unit.rows - len(unit.invalid_rows)
-    return FileResult(
-        unit.path, unit.sheet.name, unit.kind, write.load_id, valid, 0, counts, streamed=True
-    )
+    return _result(unit, write.load_id, counts, roster, streamed=True)
 
 
-def _count_props(counts: Counts) -> dict[str, int]:
-    return {
-        outcome: counts.total(outcome) for outcome in ("created", "updated", "unchanged", "ended")
-    }
-
-
-def _write_batched(
-    driver: Driver,
-    database: str,
-    unit: Unit,
-    registry: Registry,
-    options: LoadOptions,
-    write: WriteOptions,
-    props: dict[str, Any],
-    progress: Progress | None,
-    roster: Roster,
-) -> Counts:
-    """Big-file mode: the `(:Load)` is RUNNING while each batch commits on its own, with an
-    undo journal; on any failure the load is rolled back (`undo.roll_back`) and FAILED."""
+def _write_batched(run: _Run, unit: Unit, write: WriteOptions) -> FileResult:
+    """Batched: a file too big for one transaction. The `(:Load)` is RUNNING while each batch
+    commits on its own, journaling what it overwrites and creates (`loaders.journal`); on any
+    failure the load is rolled back (`undo.roll_back`) and FAILED, and `LoadFailed` says what
+    the roll-back had to keep. Other writers may change what a batch wrote before the load
+    ends: the roll-back undoes only what still carries the load's `source`."""
     load_id = write.load_id
+    kind = unit.roster_kind
+    props = _load_props(unit, run.options, write)
+    roster = Roster()
     counts = Counts()
     valid = props["rows"]
-    with quiet_session(driver, database) as session:
+    with quiet_session(run.driver, run.database) as session:
         session.execute_write(lambda tx: tx.run(undo.START_LOAD, id=load_id, props=props).consume())
         try:
             done = 0
-            for batch in _batches(_records(unit, registry), options.batch_rows):
+            for batch in _batches(_records(unit, run.registry), run.options.batch_rows):
                 refused = len(roster.refused)
 
                 def one(
                     tx: ManagedTransaction, batch: list[Record] = batch, refused: int = refused
                 ) -> Counts:
                     del roster.refused[refused:]  # a retried batch reports its rows once
-                    return apply_batch(tx, unit.kind, batch, write, roster, journal=True)
+                    return apply_batch(tx, kind, batch, write, roster, journal=True)
 
                 kept = {
                     pair: {u: list(ids) for u, ids in units.items()}
@@ -699,18 +722,20 @@ def _write_batched(
                     roster.keep.update(kept)
                     raise
                 done += len(batch)
-                if progress:
-                    progress(f"loading {unit.path.name}", done, valid)
+                if run.progress:
+                    run.progress(f"loading {unit.path.name}", done, valid)
             if write.complete_roster:
                 counts.merge(
                     session.execute_write(
                         unit_of_work(timeout=BATCH_TX_TIMEOUT)(
-                            lambda tx: end_missing_appointments(tx, roster, write, journal=True)
+                            lambda tx: kind.end_missing(tx, roster, write, journal=True)
                         )
                     )
                 )
         except BaseException as error:
-            report = undo.roll_back(driver, database, load_id, f"{type(error).__name__}: {error}")
+            report = undo.roll_back(
+                run.driver, run.database, load_id, f"{type(error).__name__}: {error}"
+            )
             raise LoadFailed(load_id, error, [str(k) for k in report.kept]) from error
-    undo.finish(driver, database, load_id, _count_props(counts))
-    return counts
+    undo.finish(run.driver, run.database, load_id, _count_props(counts))
+    return _result(unit, load_id, counts, roster)

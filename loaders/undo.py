@@ -5,7 +5,8 @@ writers (the API, other loads) may change what a batch wrote before the load end
 journals, in its own transaction, what a roll-back needs to undo exactly its own writes:
 
 - before it overwrites an existing node: the node's properties and every relationship the kind
-  writes on it (`OWNED`, with their element ids) as `(:LoadUndo)` copies; before it ends an
+  writes on it (`OWNED`: its `links` and what it `owns`, with their element ids) as
+  `(:LoadUndo)` copies; before it ends an
   appointment or rewrites a visit: the relationship's properties;
 - the keys of the nodes (and visits) it creates.
 
@@ -20,24 +21,23 @@ carries the load's `source`:
 - an ended appointment or rewritten visit is restored only while the load's change stands.
 
 What it could not undo, and why, is its report (`UndoReport`), kept on the `(:Load)`. The
-statements are built once, at import, from the fixed tables below.
+statements are built once, at import, for each kind of `loaders.kinds.NODE_KINDS`; what the
+writers journal is in `loaders.journal`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, LiteralString, cast
+from typing import Any, LiteralString
 
 from neo4j import Driver, ManagedTransaction
 
-from core.model import AREA_LEVEL_LABEL, NATURAL_KEYS, ROLE_RELATIONSHIP, Label, Rel
-from loaders.cypher import ENDING, LINKS, NODE_LABELS, Link
+from core.model import NATURAL_KEYS, Label, Rel
+from loaders.journal import JOURNAL, META
+from loaders.kinds import NODE_KINDS
+from loaders.kinds.base import Link, key_of, match_label, statement
+from loaders.kinds.people import APPOINTMENT_TARGETS
 from loaders.registry import quiet_session
-
-JOURNAL = "LoadUndo"
-META = ("_load", "_op", "_kind", "_key", "_rel", "_other", "_otherLabel", "_eid", "_lock")
-"""Journal properties that are not copies of graph properties (graph properties never start
-with an underscore)."""
 
 CHUNK = 2000
 """Created nodes checked and deleted per transaction."""
@@ -46,34 +46,9 @@ DETAILS_KEPT = 200
 """Reasons kept on the `(:Load)` record (the count is always complete)."""
 
 
-def _q(text: str) -> LiteralString:
-    return cast(LiteralString, text)
-
-
-def _owned(kind: str) -> tuple[Link, ...]:
-    """Every relationship a row of `kind` may create, replace or delete on its node."""
-    links = LINKS.get(kind, ())
-    extra: tuple[Link, ...] = ()
-    if kind == "people":
-        extra = tuple(Link(rel, label) for rel, label in sorted(set(ROLE_RELATIONSHIP.values())))
-    elif kind == "families":
-        extra = (Link(Rel.CLASSIFIED_AS, Label.CATEGORY),)
-    elif kind == "groups":
-        extra = (Link(Rel.COVERS, Label.GRID), Link(Rel.RUNS, Label.FEDERATION, out=False))
-    elif kind == "councils":
-        extra = (Link(Rel.RUNS, Label.FEDERATION, out=False),)
-    return links + extra
-
-
-OWNED: dict[str, tuple[Link, ...]] = {kind: _owned(kind) for kind in NODE_LABELS}
-
-
-def _key(label: Label) -> str:
-    return NATURAL_KEYS.get(label, "code")
-
-
-def _match(label: Label) -> str:
-    return f"{Label.AREA}:{label}" if label in AREA_LEVEL_LABEL.values() else str(label)
+NODE_LABELS: dict[str, Label] = {kind.name: kind.label for kind in NODE_KINDS}
+OWNED: dict[str, tuple[Link, ...]] = {kind.name: kind.links + kind.owns for kind in NODE_KINDS}
+"""Every relationship a row of a kind may create, replace or delete on its node."""
 
 
 def _arrow(link: Link, rel: str = "r") -> str:
@@ -103,43 +78,15 @@ def _snapshot_nodes(kind: str) -> LiteralString:
             f"  CREATE (x:{JOURNAL})",
             f"  SET x = properties(r), x._load = $load, x._op = 'rel', x._kind = '{kind}',",
             f"      x._key = key, x._rel = '{link.rel}', x._otherLabel = '{link.target}',",
-            f"      x._other = t.{_key(link.target)}, x._eid = elementId(r)",
+            f"      x._other = t.{key_of(link.target)}, x._eid = elementId(r)",
             "}",
         ]
-    return _q("\n".join(lines))
-
-
-def _snapshot_ending(rel: Rel, label: Label) -> LiteralString:
-    return _q(
-        f"UNWIND $units AS unit\nMATCH (u:{label} {{code: unit.code}})<-[r:{rel}]-(p:Person)\n"
-        f"{ENDING}\n"
-        f"CREATE (x:{JOURNAL})\n"
-        f"SET x = properties(r), x._load = $load, x._op = 'relprops', x._rel = '{rel}',\n"
-        "    x._key = p.id"
-    )
-
-
-SNAPSHOT_VISITS: LiteralString = f"""
-UNWIND $keys AS key
-MATCH (p:Person)-[r:VISITED {{id: key}}]->(:Family)
-CREATE (x:{JOURNAL})
-SET x = properties(r), x._load = $load, x._op = 'relprops', x._rel = 'VISITED', x._key = p.id
-"""
-
-RECORD_CREATED: LiteralString = f"""
-CREATE (x:{JOURNAL} {{_load: $load, _op: 'created', _kind: $kind, keys: $keys}})
-"""
+    return statement("\n".join(lines))
 
 
 def snapshot_nodes(tx: ManagedTransaction, kind: str, keys: list[str], load: str) -> None:
     """Copy existing nodes of a batch, and the relationships the kind writes, to the journal."""
     tx.run(SNAPSHOT_NODES[kind], keys=keys, load=load).consume()
-
-
-def record_created(tx: ManagedTransaction, kind: str, keys: list[str], load: str) -> None:
-    """Journal the keys of the nodes (for visits: the visits) a batch creates."""
-    if keys:
-        tx.run(RECORD_CREATED, kind=kind, keys=keys, load=load).consume()
 
 
 # --- rolling back ------------------------------------------------------------------------------
@@ -148,7 +95,7 @@ def record_created(tx: ManagedTransaction, kind: str, keys: list[str], load: str
 def _lock_copied(kind: str) -> LiteralString:
     """Lock each node the load copied before changing it, then say what became of it."""
     label = NODE_LABELS[kind]
-    return _q(
+    return statement(
         f"MATCH (u:{JOURNAL} {{_load: $load, _op: 'node', _kind: '{kind}'}})\n"
         f"OPTIONAL MATCH (n:{label} {{{NATURAL_KEYS[label]}: u._key}})\n"
         "CALL (n) { WITH n WHERE n IS NOT NULL SET n._lock = true REMOVE n._lock }\n"
@@ -160,7 +107,7 @@ def _restore_nodes(kind: str) -> LiteralString:
     """Copied nodes still as the load left them: drop what the load wrote on them, put the
     copy back (the relationships come back in `RESTORE_RELS`)."""
     label = NODE_LABELS[kind]
-    return _q(
+    return statement(
         f"UNWIND $keys AS key\nMATCH (u:{JOURNAL} {{_load: $load, _op: 'node', _kind: '{kind}', "
         f"_key: key}})\nMATCH (n:{label} {{{NATURAL_KEYS[label]}: key}})\n"
         "CALL (n) { MATCH (n)-[r]-() WHERE r.source = $load DELETE r }\n"
@@ -174,14 +121,14 @@ def _restore_rels(kind: str, link: Link) -> LiteralString:
     label = NODE_LABELS[kind]
     new = f"(n)-[r:{link.rel}]->(t)" if link.out else f"(t)-[r:{link.rel}]->(n)"
     still = f"(n){_arrow(link, 'same')}(t)"
-    return _q(
+    return statement(
         "\n".join(
             [
                 "UNWIND $keys AS key",
                 f"MATCH (u:{JOURNAL} {{_load: $load, _op: 'rel', _kind: '{kind}', _key: key,"
                 f" _rel: '{link.rel}', _otherLabel: '{link.target}'}})",
                 f"MATCH (n:{label} {{{NATURAL_KEYS[label]}: key}})",
-                f"MATCH (t:{_match(link.target)} {{{_key(link.target)}: u._other}})",
+                f"MATCH (t:{match_label(link.target)} {{{key_of(link.target)}: u._other}})",
                 f"WITH n, t, u WHERE NOT EXISTS {{ MATCH {still} WHERE elementId(same) = u._eid }}",
                 f"CREATE {new}",
                 "SET r = properties(u)",
@@ -193,7 +140,7 @@ def _restore_rels(kind: str, link: Link) -> LiteralString:
 
 def _restore_rel_props(rel: Rel) -> LiteralString:
     """Ended appointments and rewritten visits whose change by the load still stands."""
-    return _q(
+    return statement(
         f"MATCH (u:{JOURNAL} {{_load: $load, _op: 'relprops', _rel: '{rel}'}})\n"
         f"MATCH (p:Person {{id: u._key}})-[r:{rel} {{id: u.id}}]->(other)\n"
         "SET p._lock = true\nREMOVE p._lock\n"
@@ -207,7 +154,7 @@ def _created_keys(kind: str) -> LiteralString:
     """The nodes the load created: journaled, or (journals of earlier versions) found by
     `source`. Nodes it copied are restored first, so they no longer carry its `source`."""
     label = NODE_LABELS[kind]
-    return _q(
+    return statement(
         f"CALL () {{\n  MATCH (x:{JOURNAL} {{_load: $load, _op: 'created', _kind: '{kind}'}})\n"
         "  UNWIND x.keys AS key\n  RETURN key\n"
         f"  UNION\n  MATCH (n:{label})\n  WHERE n.source = $load\n"
@@ -219,7 +166,7 @@ def _delete_created(kind: str) -> LiteralString:
     """Created nodes still as the load left them, with nothing linking to them but the load's
     own relationships: deleted. The others are kept, with the reason."""
     label = NODE_LABELS[kind]
-    return _q(
+    return statement(
         f"UNWIND $keys AS key\nMATCH (n:{label} {{{NATURAL_KEYS[label]}: key}})\n"
         "SET n._lock = true\n"
         "WITH n, key, n.source = $load AS mine,\n"
@@ -241,14 +188,10 @@ RESTORE_RELS: dict[tuple[str, Rel, Label], LiteralString] = {
     for kind in NODE_LABELS
     for link in OWNED[kind]
 }
-APPOINTMENT_PAIRS = sorted(set(ROLE_RELATIONSHIP.values()))
 SNAPSHOT_NODES: dict[str, LiteralString] = {kind: _snapshot_nodes(kind) for kind in NODE_LABELS}
-SNAPSHOT_ENDING: dict[tuple[Rel, Label], LiteralString] = {
-    pair: _snapshot_ending(*pair) for pair in APPOINTMENT_PAIRS
-}
 RESTORE_REL_PROPS: dict[Rel, LiteralString] = {
     rel: _restore_rel_props(rel)
-    for rel in sorted({*(r for r, _ in APPOINTMENT_PAIRS), Rel.VISITED})
+    for rel in sorted({*(r for r, _ in APPOINTMENT_TARGETS), Rel.VISITED})
 }
 CREATED_KEYS: dict[str, LiteralString] = {kind: _created_keys(kind) for kind in NODE_LABELS}
 DELETE_CREATED: dict[str, LiteralString] = {kind: _delete_created(kind) for kind in NODE_LABELS}

@@ -7,18 +7,20 @@ from typing import LiteralString
 
 from core.database import Database
 from core.model import Label
+from core.vocabulary import cypher_list
+from core.workflow import FINAL_STATUSES
 from resolvers.dataloaders import EACH_KEY, Related, collect_rows
 from resolvers.pagination import Page, PageRequest, fetch_list_page, instant_key, list_queries
 from resolvers.rows import ROW
 from resolvers.scope import in_scope
 
-CLOSED_STATUSES = ("CLOSED", "REJECTED")
-
 LIST_CASES, LIST_CASES_IN_AREA = list_queries(
     Label.CASE,
     """($statuses IS NULL OR n.status IN $statuses)
   AND ($categories IS NULL OR n.category IN $categories)
-  AND ($open IS NULL OR $open = (NOT n.status IN ['CLOSED', 'REJECTED']))
+  AND ($open IS NULL OR $open = (NOT n.status IN """
+    + cypher_list(FINAL_STATUSES)
+    + """))
   AND ($reported_from IS NULL OR date(n.reportedAt) >= $reported_from)
   AND ($reported_to IS NULL OR date(n.reportedAt) <= $reported_to)
   AND ($grid_code IS NULL OR EXISTS { MATCH (n)-[:IN]->(:Grid {code: $grid_code}) })""",

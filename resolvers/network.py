@@ -8,6 +8,8 @@ from typing import Any, LiteralString
 
 from core.database import Database
 from core.model import FEDERATION_EXECUTIVE_ROLES, GRID_WORKER_ROLES, Label
+from core.vocabulary import cypher_list
+from core.workflow import FINAL_STATUSES
 from resolvers.dataloaders import EACH_KEY, Related
 from resolvers.pagination import Page, PageRequest, fetch_page, page_query
 from resolvers.rows import APPOINTMENT_TYPES, RELATIONSHIP_ROW, ROW, native, primary_label
@@ -168,7 +170,9 @@ CALL (cases) {
 CALL (cases) {
   UNWIND cases AS c
   WITH c.category AS category, count(*) AS total,
-    count(CASE WHEN NOT c.status IN ['CLOSED', 'REJECTED'] THEN 1 END) AS open,
+    count(CASE WHEN NOT c.status IN """
+    + cypher_list(FINAL_STATUSES)
+    + """ THEN 1 END) AS open,
     percentileCont(CASE WHEN c.closedAt IS NOT NULL
       THEN duration.inDays(date(c.reportedAt), date(c.closedAt)).days END, 0.5) AS median
   ORDER BY category

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from datetime import date
-from enum import Enum
 from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
 
-from core.model import Label
+from core.model import AREA_KINDS, Label
 from resolvers import area as resolvers
 from resolvers.pagination import PageRequest
 from resolvers.rows import Row
 from schema.common import AsOfArg, NameContainsArg, as_of_or_today, scope
 from schema.connection import AfterArg, Connection, FirstArg, connection, wants_total
 from schema.context import Context
+from schema.enums import AreaLevel, VenueKind
 from schema.node import Node, load_node, require_node, to_global_id
 from schema.refs import (
     CouncilRef,
@@ -25,15 +25,6 @@ from schema.refs import (
     StatsRef,
     VenueRef,
 )
-from schema.venue import VenueKind
-
-
-@strawberry.enum(description="Level of an administrative area.")
-class AreaLevel(Enum):
-    CITY = strawberry.enum_value("CITY", description="市 — city (淄博市)")
-    DISTRICT = strawberry.enum_value("DISTRICT", description="区/县 — district or county")
-    TOWNSHIP = strawberry.enum_value("TOWNSHIP", description="街道/镇 — subdistrict or town")
-    COMMUNITY = strawberry.enum_value("COMMUNITY", description="社区/村 — community or village")
 
 
 @strawberry.type(description="A venue found by walking up the area tree, and how far up it is.")
@@ -44,7 +35,7 @@ class NearbyVenue:
     )
 
 
-@strawberry.type(description="An administrative area (市/区/县/街道/镇/社区/村), GB/T 2260 code.")
+@strawberry.type(description=f"An administrative area ({'/'.join(AREA_KINDS)}), GB/T 2260 code.")
 class Area(Node):
     code: str = strawberry.field(description="Administrative code, e.g. 370303006 (体育场街道).")
     name: str = strawberry.field(description="Name, e.g. 体育场街道, 柳毅社区.")
@@ -53,7 +44,9 @@ class Area(Node):
         "only a roster names)."
     )
     level: AreaLevel = strawberry.field(description="City, district, township or community.")
-    kind: str | None = strawberry.field(description="市, 区, 县, 街道, 镇, 社区 or 村.")
+    kind: str | None = strawberry.field(
+        description=f"{', '.join(list(AREA_KINDS)[:-1])} or {list(AREA_KINDS)[-1]}."
+    )
     valid_from: date | None = strawberry.field(description="First day the code is valid.")
     valid_until: date | None = strawberry.field(description="Last day the code is valid.")
     edition: str | None = strawberry.field(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from typing import Annotated
 
 import strawberry
@@ -15,17 +14,9 @@ from resolvers.rows import Row
 from schema.common import scope
 from schema.connection import AfterArg, Connection, FirstArg, connection, wants_total
 from schema.context import Context
+from schema.enums import BrandKind
 from schema.node import Node, load_node, to_global_id
 from schema.refs import FederationRef, VenueRef
-
-
-@strawberry.enum(description="What a brand names.")
-class BrandKind(Enum):
-    SERVICE = strawberry.enum_value("SERVICE", description="服务品牌 — service brand (孝乡家安)")
-    MEDIATION = strawberry.enum_value(
-        "MEDIATION", description="调解品牌 — mediation brand (马明调解室)"
-    )
-    COUNCIL = strawberry.enum_value("COUNCIL", description="议事会品牌 — council brand")
 
 
 @strawberry.type(description="A service or mediation brand (服务品牌/调解品牌).")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import Enum
 from typing import Annotated, Any
 
 import strawberry
@@ -17,38 +16,9 @@ from resolvers.rows import Row, as_date
 from schema.common import scope
 from schema.connection import AfterArg, Connection, FirstArg, connection, wants_total
 from schema.context import Context
+from schema.enums import CaseCategory, CaseStatus
 from schema.node import Node, load_node, natural_or_global, require_node, to_global_id
 from schema.refs import DepartmentRef, FamilyRef, GridRef, PersonRef, VenueRef
-
-
-@strawberry.enum(description="Workflow status: 上报→受理→分派→处置→反馈→核查→结案.")
-class CaseStatus(Enum):
-    REPORTED = strawberry.enum_value("REPORTED", description="上报 — reported")
-    ACCEPTED = strawberry.enum_value("ACCEPTED", description="受理 — accepted")
-    DISPATCHED = strawberry.enum_value("DISPATCHED", description="分派 — dispatched")
-    HANDLING = strawberry.enum_value("HANDLING", description="处置 — being handled")
-    FED_BACK = strawberry.enum_value("FED_BACK", description="反馈 — fed back")
-    VERIFIED = strawberry.enum_value("VERIFIED", description="核查 — verified")
-    CLOSED = strawberry.enum_value("CLOSED", description="结案 — closed")
-    REJECTED = strawberry.enum_value("REJECTED", description="不予受理 — rejected")
-
-
-@strawberry.enum(description="Dispute category (Ministry of Justice mediation statistics).")
-class CaseCategory(Enum):
-    MARRIAGE_FAMILY = strawberry.enum_value("MARRIAGE_FAMILY", description="婚姻家庭")
-    NEIGHBOUR = strawberry.enum_value("NEIGHBOUR", description="邻里")
-    HOUSING_LAND = strawberry.enum_value("HOUSING_LAND", description="房屋宅基地")
-    DAMAGES = strawberry.enum_value("DAMAGES", description="损害赔偿")
-    CONTRACT = strawberry.enum_value("CONTRACT", description="合同")
-    LAND_CONTRACTING = strawberry.enum_value("LAND_CONTRACTING", description="土地承包")
-    DEMOLITION = strawberry.enum_value("DEMOLITION", description="征地拆迁")
-    LABOUR = strawberry.enum_value("LABOUR", description="劳动争议")
-    VILLAGE_AFFAIRS = strawberry.enum_value("VILLAGE_AFFAIRS", description="村务管理")
-    ENVIRONMENT = strawberry.enum_value("ENVIRONMENT", description="环境污染")
-    TRAFFIC = strawberry.enum_value("TRAFFIC", description="道路交通")
-    MEDICAL = strawberry.enum_value("MEDICAL", description="医疗纠纷")
-    PROPERTY_MANAGEMENT = strawberry.enum_value("PROPERTY_MANAGEMENT", description="物业纠纷")
-    OTHER = strawberry.enum_value("OTHER", description="其他")
 
 
 def _enum(kind: Any, value: str | None) -> Any:

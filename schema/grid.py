@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from typing import Annotated
 
 import strawberry
@@ -15,19 +14,10 @@ from resolvers.rows import Row
 from schema.common import AppointmentsAsOfArg, AreaCodeArg, NameContainsArg, scope
 from schema.connection import AfterArg, Connection, FirstArg, connection, wants_total
 from schema.context import Context
+from schema.enums import GridKind
 from schema.node import Node, load_node, require_node, to_global_id
 from schema.person import Appointment, RolesArg, unit_appointments
 from schema.refs import AreaRef, FamilyRef, SistersGroupRef
-
-
-@strawberry.enum(description="Kind of grid.")
-class GridKind(Enum):
-    COMPREHENSIVE = strawberry.enum_value(
-        "COMPREHENSIVE", description="综合网格 — comprehensive grid (~300–500 households)"
-    )
-    DEDICATED = strawberry.enum_value(
-        "DEDICATED", description="专属网格 — dedicated grid (school, hospital, enterprise, park)"
-    )
 
 
 @strawberry.type(description="A governance grid (网格) in a community.")

@@ -7,7 +7,6 @@ birth date is withheld from such viewers too.
 from __future__ import annotations
 
 from datetime import date
-from enum import Enum
 from typing import Annotated, Any
 
 import strawberry
@@ -21,51 +20,9 @@ from resolvers.rows import Row
 from schema.common import AppointmentsAsOfArg, as_of_or_today, roles_key, scope
 from schema.connection import AfterArg, Connection, FirstArg, connection, wants_total
 from schema.context import Context
+from schema.enums import Role
 from schema.node import Node, load_node, natural_or_global, require_node, to_global_id
 from schema.refs import AreaRef, CouncilRef, FederationRef, GridRef, SistersGroupRef, VenueRef
-
-
-@strawberry.enum(description="An appointment role; each lives on one kind of unit.")
-class Role(Enum):
-    GRID_HEAD = strawberry.enum_value("GRID_HEAD", description="网格长 — grid head")
-    FULL_TIME_GRID_WORKER = strawberry.enum_value(
-        "FULL_TIME_GRID_WORKER", description="专职网格员 — full-time grid worker"
-    )
-    PART_TIME_GRID_WORKER = strawberry.enum_value(
-        "PART_TIME_GRID_WORKER", description="兼职网格员 — part-time grid worker"
-    )
-    BUILDING_HEAD = strawberry.enum_value("BUILDING_HEAD", description="楼长 — building head")
-    GRID_INSTRUCTOR = strawberry.enum_value(
-        "GRID_INSTRUCTOR", description="网格指导员 — grid instructor"
-    )
-    FEDERATION_CHAIR = strawberry.enum_value(
-        "FEDERATION_CHAIR", description="妇联主席 — federation chair"
-    )
-    FEDERATION_VICE_CHAIR = strawberry.enum_value(
-        "FEDERATION_VICE_CHAIR", description="妇联副主席 — federation vice chair"
-    )
-    FEDERATION_EXECUTIVE = strawberry.enum_value(
-        "FEDERATION_EXECUTIVE", description="妇联执委 — federation executive committee member"
-    )
-    LEGAL_SAVVY_PERSON = strawberry.enum_value(
-        "LEGAL_SAVVY_PERSON", description="法律明白人 — the federation's legal-savvy person"
-    )
-    SISTERS_GROUP_LEADER = strawberry.enum_value(
-        "SISTERS_GROUP_LEADER", description="姊妹团团长 — sisters-group leader"
-    )
-    SISTERS_GROUP_MEMBER = strawberry.enum_value(
-        "SISTERS_GROUP_MEMBER", description="姊妹团成员 — sisters-group member"
-    )
-    COUNCIL_CONVENER = strawberry.enum_value(
-        "COUNCIL_CONVENER", description="议事会召集人 — women's-council convener"
-    )
-    COUNCIL_MEMBER = strawberry.enum_value(
-        "COUNCIL_MEMBER", description="议事会成员 — women's-council member"
-    )
-    MEDIATION_VOLUNTEER = strawberry.enum_value(
-        "MEDIATION_VOLUNTEER", description="婚姻调解志愿者 — marriage-mediation volunteer"
-    )
-
 
 RolesArg = Annotated[
     list[Role] | None,

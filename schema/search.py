@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from typing import Annotated
 
 import strawberry
@@ -11,22 +10,8 @@ from strawberry.types import Info
 from resolvers import search as resolvers
 from schema.common import scope
 from schema.context import Context
+from schema.enums import SearchKind
 from schema.node import Node, load_node, to_global_id
-
-
-@strawberry.enum(description="What to search.")
-class SearchKind(Enum):
-    PERSON = strawberry.enum_value("Person", description="人员 — people")
-    AREA = strawberry.enum_value("Area", description="地区 — areas (places)")
-    GRID = strawberry.enum_value("Grid", description="网格 — grids")
-    VENUE = strawberry.enum_value("Venue", description="阵地 — venues")
-    SERVICE_BRAND = strawberry.enum_value("ServiceBrand", description="品牌 — brands")
-    PROJECT = strawberry.enum_value("Project", description="项目 — projects")
-    SISTERS_GROUP = strawberry.enum_value("SistersGroup", description="姊妹团 — sisters groups")
-    COUNCIL = strawberry.enum_value("Council", description="议事会 — women's councils")
-    FEDERATION = strawberry.enum_value("Federation", description="妇联 — federations")
-    DEPARTMENT = strawberry.enum_value("Department", description="部门 — departments")
-    ACTIVITY = strawberry.enum_value("Activity", description="活动 — activities")
 
 
 @strawberry.type(description="One search result.")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from typing import Annotated
 
 import strawberry
@@ -15,30 +14,9 @@ from resolvers.rows import Row
 from schema.common import AppointmentsAsOfArg, AreaCodeArg, NameContainsArg, scope
 from schema.connection import AfterArg, Connection, FirstArg, connection, wants_total
 from schema.context import Context
+from schema.enums import VenueKind
 from schema.node import Node, load_node, to_global_id
 from schema.refs import AppointmentRef, AreaRef, ServiceBrandRef
-
-
-@strawberry.enum(description="What a venue (阵地) is.")
-class VenueKind(Enum):
-    GOVERNANCE_CENTRE = strawberry.enum_value(
-        "GOVERNANCE_CENTRE", description="综治中心 — comprehensive governance centre"
-    )
-    COUNSELLING_CENTRE = strawberry.enum_value(
-        "COUNSELLING_CENTRE", description="婚姻家庭辅导中心 — marriage & family counselling centre"
-    )
-    RIGHTS_CENTRE_12338 = strawberry.enum_value(
-        "RIGHTS_CENTRE_12338", description="12338妇联维权服务中心 — women's-rights service centre"
-    )
-    MEDIATION_ROOM = strawberry.enum_value("MEDIATION_ROOM", description="调解室 — mediation room")
-    MARRIAGE_REGISTRY = strawberry.enum_value(
-        "MARRIAGE_REGISTRY", description="婚姻登记处 — marriage registry"
-    )
-    OUTREACH_STATION = strawberry.enum_value(
-        "OUTREACH_STATION", description="宣讲微站 — outreach micro-station"
-    )
-    COUNCIL_ROOM = strawberry.enum_value("COUNCIL_ROOM", description="议事室 — council room")
-    OTHER = strawberry.enum_value("OTHER", description="其他 — a kind this API does not know yet")
 
 
 def venue_kind(value: str | None) -> VenueKind:

@@ -2,31 +2,11 @@
 
 from __future__ import annotations
 
-from enum import Enum
-
 import strawberry
 from strawberry.types import Info
 
-from core.auth import AccessRole
 from schema.context import Context
-
-
-@strawberry.enum(description="What a token may do; each role includes the ones before it.")
-class ViewerRole(Enum):
-    VIEWER = strawberry.enum_value(
-        AccessRole.VIEWER.value,
-        description="查看者: read; phone and ID numbers masked, family categories hidden.",
-    )
-    CASEWORKER = strawberry.enum_value(
-        AccessRole.CASEWORKER.value,
-        description="办案人员: viewer + case workflow and visits, within its area.",
-    )
-    EDITOR = strawberry.enum_value(
-        AccessRole.EDITOR.value, description="编辑: all writes within its area."
-    )
-    ADMIN = strawberry.enum_value(
-        AccessRole.ADMIN.value, description="管理员: everything, unmasked; audit log and tokens."
-    )
+from schema.enums import ViewerRole
 
 
 @strawberry.type(description="The authenticated caller of this request.")
@@ -51,7 +31,7 @@ class ViewerQuery:
         viewer = info.context.viewer
         return CurrentViewer(
             name=viewer.name,
-            role=ViewerRole(viewer.role.value),
+            role=viewer.role,
             area_code=viewer.area_code,
             sees_personal_data=viewer.sees_personal_data,
             sees_family_categories=viewer.sees_family_categories,

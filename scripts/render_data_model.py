@@ -28,30 +28,6 @@ AREA_LEVELS = (Label.CITY, Label.DISTRICT, Label.TOWNSHIP, Label.COMMUNITY)
 NOT_DRAWN = (Label.LOAD, Label.MIGRATION)
 """Bookkeeping nodes, connected to nothing."""
 
-CHINESE: dict[Label, str] = {
-    Label.CITY: "市",
-    Label.DISTRICT: "区/县",
-    Label.TOWNSHIP: "街道/镇",
-    Label.COMMUNITY: "社区/村",
-    Label.GRID: "网格",
-    Label.BUILDING: "楼栋",
-    Label.PERSON: "人员",
-    Label.FEDERATION: "妇联",
-    Label.SISTERS_GROUP: "姊妹团",
-    Label.COUNCIL: "妇女议事会",
-    Label.DEPARTMENT: "联动部门",
-    Label.MECHANISM: "联防联动机制",
-    Label.VENUE: "阵地",
-    Label.SERVICE_BRAND: "服务品牌",
-    Label.PROJECT: "公益项目",
-    Label.ACTIVITY: "活动",
-    Label.FAMILY: "家庭",
-    Label.SCHEME: "分类方法",
-    Label.CATEGORY: "类别",
-    Label.CASE: "矛盾纠纷",
-    Label.CASE_STEP: "流程节点",
-}
-
 EDGES: tuple[tuple[Label, Rel, Label], ...] = (
     (Label.COMMUNITY, Rel.PART_OF, Label.TOWNSHIP),
     (Label.TOWNSHIP, Rel.PART_OF, Label.DISTRICT),
@@ -111,7 +87,7 @@ def _colour(label: Label) -> str:
 
 
 def _node(label: Label) -> str:
-    text = f"<<b>{label.value}</b><br/><font point-size='10'>{CHINESE.get(label, '')}</font>>"
+    text = f"<<b>{label.value}</b><br/><font point-size='10'>{label.zh}</font>>"
     return f'  "{label.value}" [label={text}, fillcolor="{_colour(label)}"];'
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from neo4j import Driver
 
 from core.identity import IdentityKey
-from core.migrations import MIGRATIONS, apply_migrations
+from core.migrations import MIGRATIONS, apply_migrations, step_actions_as_values
 from core.model import NATURAL_KEYS
 from core.settings import Settings
 
@@ -43,3 +43,21 @@ def test_fulltext_index_uses_the_cjk_analyzer(driver: Driver, settings: Settings
         database_=settings.neo4j_database,
     )
     assert records[0]["analyzer"] == "cjk"
+
+
+def test_loaded_step_actions_become_values(
+    empty_graph: Driver, settings: Settings, identity: IdentityKey
+) -> None:
+    """Steps an earlier loader stored with the roster's word (受理, 驳回) read as the API's."""
+    db = settings.neo4j_database
+    empty_graph.execute_query(
+        "UNWIND [['C#1', '受理'], ['C#2', '驳回'], ['C#3', 'CLOSE'], ['C#4', '其他']] AS s "
+        "CREATE (:CaseStep {id: s[0], action: s[1]})",
+        database_=db,
+    )
+    with empty_graph.session(database=db) as session:
+        session.execute_write(step_actions_as_values, identity)
+    records, _, _ = empty_graph.execute_query(
+        "MATCH (s:CaseStep) RETURN s.id AS id, s.action AS action ORDER BY id", database_=db
+    )
+    assert [r["action"] for r in records] == ["ACCEPT", "REJECT", "CLOSE", "其他"]

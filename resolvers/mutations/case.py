@@ -30,19 +30,6 @@ from core.model import CaseStatus, Label
 from core.workflow import MUTATION, CaseAction, next_status
 from resolvers.mutations.common import Checks, Write, fetch_row, locate, target, write_tx
 
-STEP_TITLE: dict[CaseAction, str] = {
-    CaseAction.REPORT: "上报",
-    CaseAction.ACCEPT: "受理",
-    CaseAction.DISPATCH: "分派",
-    CaseAction.RECORD_HANDLING: "处置",
-    CaseAction.FEED_BACK: "反馈",
-    CaseAction.VERIFY: "核查",
-    CaseAction.CLOSE: "结案",
-    CaseAction.REJECT: "不予受理",
-    CaseAction.RETURN: "退回",
-}
-"""The caption of each step in the timeline (and in Neo4j Browser)."""
-
 NOTE_REQUIRED = frozenset({CaseAction.REJECT, CaseAction.RETURN})
 """Actions that must say why."""
 
@@ -212,7 +199,7 @@ async def _append_step(
         id=case_id,
         step_id=f"{case_id}#{seq}",
         seq=seq,
-        title=STEP_TITLE[action],
+        title=action.zh,
         action=action.value,
         from_status=from_status.value if from_status else None,
         to_status=to_status.value,

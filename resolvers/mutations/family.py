@@ -60,7 +60,8 @@ class NewClassification:
     family_code: str
     category_code: str
     reason: str
-    since: date
+    since: date | None = None
+    """None: today."""
 
 
 async def classify_family(db: Database, write: Write, new: NewClassification) -> dict[str, Any]:
@@ -68,7 +69,8 @@ async def classify_family(db: Database, write: Write, new: NewClassification) ->
     write.require("classifyFamily")
     checks = Checks()
     reason = checks.text("reason", new.reason, required=True)
-    if new.since > date.today():
+    since = new.since or date.today()
+    if since > date.today():
         checks.fail("since", "FUTURE_DATE", "`since` is in the future", "日期不能晚于今天")
     checks.done()
 
@@ -93,7 +95,7 @@ async def classify_family(db: Database, write: Write, new: NewClassification) ->
                     f"(since {native(current['since'])}).",
                     existingId=new.category_code,
                 )
-            refusal = classification_order(native(current["since"]), new.since)
+            refusal = classification_order(native(current["since"]), since)
             if refusal is not None:
                 checks.fail("since", refusal.code, refusal.en, refusal.zh)
                 checks.done()
@@ -102,7 +104,7 @@ async def classify_family(db: Database, write: Write, new: NewClassification) ->
                 CLASSIFY_FAMILY,
                 params
                 | {
-                    "since": new.since,
+                    "since": since,
                     "by": write.viewer.name,
                     "reason": reason,
                     "source": write.source,
@@ -115,7 +117,7 @@ async def classify_family(db: Database, write: Write, new: NewClassification) ->
             "classifyFamily",
             target(Label.FAMILY, new.family_code),
             before={"category": current["category"] if current else None},
-            after={"category": new.category_code, "reason": reason, "since": new.since},
+            after={"category": new.category_code, "reason": reason, "since": since},
             request_id=write.request_id,
         )
         return await fetch_row(tx, Label.FAMILY, new.family_code)

@@ -9,9 +9,9 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from core.model import Role as DomainRole
 from resolvers.mutations import appointment as resolvers
 from schema.context import Context
+from schema.enums import Role
 from schema.mutations.common import key_of, write_of
 from schema.mutations.results import (
     ConflictResult,
@@ -20,7 +20,7 @@ from schema.mutations.results import (
     ValidationErrorResult,
     result_of,
 )
-from schema.person import Appointment, Role
+from schema.person import Appointment
 
 AppointmentResult = Annotated[
     Appointment | ValidationErrorResult | NotFoundResult | ForbiddenResult | ConflictResult,
@@ -69,7 +69,7 @@ class AppointmentMutation:
         async def work() -> dict:
             new = resolvers.NewAppointment(
                 person_id=key_of(input.person_id, "Person", "personId"),
-                role=DomainRole(input.role.value),
+                role=input.role,
                 unit_code=input.unit_code,
                 since=input.since,
                 until=input.until,

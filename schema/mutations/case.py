@@ -36,7 +36,7 @@ CaseTransitionResult = Annotated[
 ]
 
 
-@strawberry.input(description="A new dispute case (上报).")
+@strawberry.input(description=f"A new dispute case ({CaseAction.REPORT.zh}).")
 class ReportCaseInput:
     title: str = strawberry.field(description="Short title, e.g. 夫妻矛盾.")
     category: CaseCategory = strawberry.field(description="Dispute category.")
@@ -68,7 +68,10 @@ class CaseStepInput:
     )
 
 
-@strawberry.input(description="Dispatch (分派) a case: to mediators, a venue, or departments.")
+@strawberry.input(
+    description=f"Dispatch ({CaseAction.DISPATCH.zh}) a case: to mediators, a venue, or "
+    "departments."
+)
 class DispatchCaseInput:
     case_id: strawberry.ID = strawberry.field(description="Case id or global ID.")
     mediator_ids: list[strawberry.ID] | None = strawberry.field(
@@ -86,7 +89,7 @@ class DispatchCaseInput:
     )
 
 
-@strawberry.input(description="Close (结案) a verified case.")
+@strawberry.input(description=f"Close ({CaseAction.CLOSE.zh}) a verified case.")
 class CloseCaseInput:
     case_id: strawberry.ID = strawberry.field(description="Case id or global ID.")
     outcome: str | None = strawberry.field(default=None, description="How it ended.")
@@ -126,7 +129,9 @@ async def _step(
 
 @strawberry.type
 class CaseMutation:
-    @strawberry.mutation(description="上报: report a new case (status REPORTED).")
+    @strawberry.mutation(
+        description=f"{CaseAction.REPORT.zh}: report a new case (status REPORTED)."
+    )
     async def report_case(
         self,
         info: Info[Context, None],
@@ -153,15 +158,15 @@ class CaseMutation:
 
         return await result_of(work, Case.from_row)
 
-    @strawberry.mutation(description="受理: accept a REPORTED case.")
+    @strawberry.mutation(description=f"{CaseAction.ACCEPT.zh}: accept a REPORTED case.")
     async def accept_case(
         self, info: Info[Context, None], input: CaseStepArg
     ) -> CaseTransitionResult:
         return await _step(info, CaseAction.ACCEPT, input)
 
     @strawberry.mutation(
-        description="分派: dispatch an ACCEPTED case to mediators, a venue, or departments of "
-        "the joint mechanism (at least one)."
+        description=f"{CaseAction.DISPATCH.zh}: dispatch an ACCEPTED case to mediators, a venue, "
+        "or departments of the joint mechanism (at least one)."
     )
     async def dispatch_case(
         self,
@@ -190,27 +195,31 @@ class CaseMutation:
         return await result_of(work, Case.from_row)
 
     @strawberry.mutation(
-        description="处置: record handling of a DISPATCHED or HANDLING case (a visit, a "
-        "mediation session); may be recorded many times."
+        description=f"{CaseAction.RECORD_HANDLING.zh}: record handling of a DISPATCHED or "
+        "HANDLING case (a visit, a mediation session); may be recorded many times."
     )
     async def record_handling(
         self, info: Info[Context, None], input: CaseStepArg
     ) -> CaseTransitionResult:
         return await _step(info, CaseAction.RECORD_HANDLING, input)
 
-    @strawberry.mutation(description="反馈: feed back the result of handling.")
+    @strawberry.mutation(
+        description=f"{CaseAction.FEED_BACK.zh}: feed back the result of handling."
+    )
     async def feed_back(
         self, info: Info[Context, None], input: CaseStepArg
     ) -> CaseTransitionResult:
         return await _step(info, CaseAction.FEED_BACK, input)
 
-    @strawberry.mutation(description="核查: verify a FED_BACK case.")
+    @strawberry.mutation(description=f"{CaseAction.VERIFY.zh}: verify a FED_BACK case.")
     async def verify_case(
         self, info: Info[Context, None], input: CaseStepArg
     ) -> CaseTransitionResult:
         return await _step(info, CaseAction.VERIFY, input)
 
-    @strawberry.mutation(description="结案: close a VERIFIED case, with its outcome.")
+    @strawberry.mutation(
+        description=f"{CaseAction.CLOSE.zh}: close a VERIFIED case, with its outcome."
+    )
     async def close_case(
         self,
         info: Info[Context, None],
@@ -233,7 +242,8 @@ class CaseMutation:
         return await result_of(work, Case.from_row)
 
     @strawberry.mutation(
-        description="不予受理: reject a REPORTED or ACCEPTED case; `note` must say why."
+        description=f"{CaseAction.REJECT.zh}: reject a REPORTED or ACCEPTED case; `note` must say "
+        "why."
     )
     async def reject_case(
         self, info: Info[Context, None], input: CaseStepArg
@@ -241,8 +251,8 @@ class CaseMutation:
         return await _step(info, CaseAction.REJECT, input)
 
     @strawberry.mutation(
-        description="退回: send a case back one stage (DISPATCHED/HANDLING → ACCEPTED, FED_BACK/"
-        "VERIFIED → HANDLING); `note` must say why."
+        description=f"{CaseAction.RETURN.zh}: send a case back one stage (DISPATCHED/HANDLING → "
+        "ACCEPTED, FED_BACK/VERIFIED → HANDLING); `note` must say why."
     )
     async def return_case(
         self, info: Info[Context, None], input: CaseStepArg

@@ -81,7 +81,7 @@ class FamilyMutation:
                 family_code=input.family_code,
                 category_code=input.category_code,
                 reason=input.reason,
-                since=input.since or datetime.date.today(),
+                since=input.since,
             )
             return await resolvers.classify_family(info.context.db, write_of(info), new)
 

@@ -9,33 +9,15 @@ once. Unexpected failures are not results: they stay GraphQL errors, masked (sch
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from enum import Enum
 from typing import Any, TypeVar
 
 import strawberry
 
 from core import errors
 from core.workflow import MUTATION, InvalidTransition
-from core.workflow import CaseAction as DomainCaseAction
-from schema.case import CaseStatus
-from schema.viewer import ViewerRole
+from schema.enums import CaseAction, CaseStatus, ViewerRole
 
 T = TypeVar("T")
-
-
-@strawberry.enum(description="What a caseworker does to a case; each is one timeline step.")
-class CaseAction(Enum):
-    REPORT = strawberry.enum_value("REPORT", description="上报 — report (reportCase)")
-    ACCEPT = strawberry.enum_value("ACCEPT", description="受理 — accept (acceptCase)")
-    DISPATCH = strawberry.enum_value("DISPATCH", description="分派 — dispatch (dispatchCase)")
-    RECORD_HANDLING = strawberry.enum_value(
-        "RECORD_HANDLING", description="处置 — record handling (recordHandling)"
-    )
-    FEED_BACK = strawberry.enum_value("FEED_BACK", description="反馈 — feed back (feedBack)")
-    VERIFY = strawberry.enum_value("VERIFY", description="核查 — verify (verifyCase)")
-    CLOSE = strawberry.enum_value("CLOSE", description="结案 — close (closeCase)")
-    REJECT = strawberry.enum_value("REJECT", description="不予受理 — reject (rejectCase)")
-    RETURN = strawberry.enum_value("RETURN", description="退回 — return (returnCase)")
 
 
 @strawberry.interface(description="A refused mutation: nothing was changed.")
@@ -119,10 +101,10 @@ def refusal(error: errors.AppError | InvalidTransition) -> Any:
     if isinstance(error, InvalidTransition):
         return InvalidTransitionResult(
             message=error.message,
-            current=CaseStatus(error.current.value) if error.current else None,
-            action=CaseAction(error.action.value),
-            allowed=[CaseAction(a.value) for a in error.allowed],
-            allowed_mutations=[MUTATION[DomainCaseAction(a.value)] for a in error.allowed],
+            current=error.current,
+            action=error.action,
+            allowed=error.allowed,
+            allowed_mutations=[MUTATION[a] for a in error.allowed],
         )
     if isinstance(error, errors.ValidationFailed):
         return ValidationErrorResult(

@@ -1,4 +1,8 @@
-"""Create and update grids, women's councils and venues."""
+"""Create and update grids, women's councils and venues.
+
+Each mutation maps its input to a plain command of `resolvers.mutations.unit` (`NewGrid`,
+`GridChanges` ...); every check, and the input field it names, is the resolver's.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +12,11 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from core.model import Label
 from resolvers.mutations import unit as resolvers
-from resolvers.mutations.common import Checks
 from schema.context import Context
 from schema.council import Council
-from schema.grid import Grid, GridKind
+from schema.enums import GridKind, VenueKind
+from schema.grid import Grid
 from schema.mutations.common import CHANGES, write_of
 from schema.mutations.results import (
     ConflictResult,
@@ -22,7 +25,7 @@ from schema.mutations.results import (
     ValidationErrorResult,
     result_of,
 )
-from schema.venue import Venue, VenueKind
+from schema.venue import Venue
 
 _REFUSALS = ValidationErrorResult | NotFoundResult | ForbiddenResult | ConflictResult
 
@@ -82,11 +85,6 @@ class UpdateVenueInput:
     address: str | None = strawberry.field(default=None, description="Street address.")
 
 
-def _households(value: int | None, checks: Checks) -> None:
-    if value is not None and value < 0:
-        checks.fail("households", "NEGATIVE", "households cannot be negative", "户数不能为负")
-
-
 @strawberry.type
 class UnitMutation:
     @strawberry.mutation(description="Create a grid in a community.")
@@ -95,30 +93,16 @@ class UnitMutation:
         info: Info[Context, None],
         input: Annotated[CreateGridInput, strawberry.argument(description="The new grid.")],
     ) -> GridResult:
-        async def work() -> dict:
-            checks = Checks()
-            resolvers.check_grid_code(input.code, input.community_code, checks)
-            _households(input.households, checks)
-            fields = resolvers.UnitFields(
-                name=input.name,
-                props={
-                    "kind": input.kind.value if input.kind else None,
-                    "households": input.households,
-                },
-            )
-            return await resolvers.create_unit(
-                info.context.db,
-                write_of(info),
-                Label.GRID,
-                input.code,
-                input.community_code,
-                fields,
-                community_only=True,
-                checks=checks,
-                area_field="communityCode",
-            )
-
-        return await result_of(work, Grid.from_row)
+        new = resolvers.NewGrid(
+            code=input.code,
+            name=input.name,
+            community_code=input.community_code,
+            kind=input.kind,
+            households=input.households,
+        )
+        return await result_of(
+            lambda: resolvers.create_grid(info.context.db, write_of(info), new), Grid.from_row
+        )
 
     @strawberry.mutation(description="Change a grid's name, kind or households.")
     async def update_grid(
@@ -129,22 +113,13 @@ class UnitMutation:
         ],
         input: Annotated[UpdateGridInput, strawberry.argument(description=CHANGES)],
     ) -> GridResult:
-        async def work() -> dict:
-            checks = Checks()
-            _households(input.households, checks)
-            checks.done()
-            fields = resolvers.UnitFields(
-                name=input.name,
-                props={
-                    "kind": input.kind.value if input.kind else None,
-                    "households": input.households,
-                },
-            )
-            return await resolvers.update_unit(
-                info.context.db, write_of(info), Label.GRID, code, fields
-            )
-
-        return await result_of(work, Grid.from_row)
+        changes = resolvers.GridChanges(
+            name=input.name, kind=input.kind, households=input.households
+        )
+        return await result_of(
+            lambda: resolvers.update_grid(info.context.db, write_of(info), code, changes),
+            Grid.from_row,
+        )
 
     @strawberry.mutation(description="Create the women's council of a community (`WC-<code>`).")
     async def create_council(
@@ -152,20 +127,13 @@ class UnitMutation:
         info: Info[Context, None],
         input: Annotated[CreateCouncilInput, strawberry.argument(description="The new council.")],
     ) -> CouncilResult:
-        async def work() -> dict:
-            fields = resolvers.UnitFields(name=input.name, props={"founded": input.founded})
-            return await resolvers.create_unit(
-                info.context.db,
-                write_of(info),
-                Label.COUNCIL,
-                f"WC-{input.community_code}",
-                input.community_code,
-                fields,
-                community_only=True,
-                area_field="communityCode",
-            )
-
-        return await result_of(work, Council.from_row)
+        new = resolvers.NewCouncil(
+            community_code=input.community_code, name=input.name, founded=input.founded
+        )
+        return await result_of(
+            lambda: resolvers.create_council(info.context.db, write_of(info), new),
+            Council.from_row,
+        )
 
     @strawberry.mutation(description="Change a council's name or founding date.")
     async def update_council(
@@ -176,13 +144,11 @@ class UnitMutation:
         ],
         input: Annotated[UpdateCouncilInput, strawberry.argument(description=CHANGES)],
     ) -> CouncilResult:
-        async def work() -> dict:
-            fields = resolvers.UnitFields(name=input.name, props={"founded": input.founded})
-            return await resolvers.update_unit(
-                info.context.db, write_of(info), Label.COUNCIL, code, fields
-            )
-
-        return await result_of(work, Council.from_row)
+        changes = resolvers.CouncilChanges(name=input.name, founded=input.founded)
+        return await result_of(
+            lambda: resolvers.update_council(info.context.db, write_of(info), code, changes),
+            Council.from_row,
+        )
 
     @strawberry.mutation(description="Create a venue in an area.")
     async def create_venue(
@@ -190,21 +156,16 @@ class UnitMutation:
         info: Info[Context, None],
         input: Annotated[CreateVenueInput, strawberry.argument(description="The new venue.")],
     ) -> VenueResult:
-        async def work() -> dict:
-            fields = resolvers.UnitFields(
-                name=input.name, props={"kind": input.kind.value, "address": input.address}
-            )
-            return await resolvers.create_unit(
-                info.context.db,
-                write_of(info),
-                Label.VENUE,
-                input.code,
-                input.area_code,
-                fields,
-                community_only=False,
-            )
-
-        return await result_of(work, Venue.from_row)
+        new = resolvers.NewVenue(
+            code=input.code,
+            name=input.name,
+            kind=input.kind,
+            area_code=input.area_code,
+            address=input.address,
+        )
+        return await result_of(
+            lambda: resolvers.create_venue(info.context.db, write_of(info), new), Venue.from_row
+        )
 
     @strawberry.mutation(description="Change a venue's name, kind or address.")
     async def update_venue(
@@ -215,13 +176,8 @@ class UnitMutation:
         ],
         input: Annotated[UpdateVenueInput, strawberry.argument(description=CHANGES)],
     ) -> VenueResult:
-        async def work() -> dict:
-            fields = resolvers.UnitFields(
-                name=input.name,
-                props={"kind": input.kind.value if input.kind else None, "address": input.address},
-            )
-            return await resolvers.update_unit(
-                info.context.db, write_of(info), Label.VENUE, code, fields
-            )
-
-        return await result_of(work, Venue.from_row)
+        changes = resolvers.VenueChanges(name=input.name, kind=input.kind, address=input.address)
+        return await result_of(
+            lambda: resolvers.update_venue(info.context.db, write_of(info), code, changes),
+            Venue.from_row,
+        )

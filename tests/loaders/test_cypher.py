@@ -3,18 +3,24 @@ transaction rolled back), so a syntax error or an unknown parameter cannot reach
 
 from __future__ import annotations
 
+import sys
 from datetime import date
+from types import ModuleType
 from typing import Any
 
 from neo4j import Driver
 
 from core.settings import Settings
-from loaders import area_registry, cypher, demo, demo_seed, registry, undo
+from loaders import area_registry, cypher, demo, demo_seed, journal, registry, undo
+from loaders.kinds import KINDS
+
+KIND_MODULES: list[ModuleType] = [sys.modules[type(kind).__module__] for kind in KINDS.values()]
+"""The module of each roster kind, with the Cypher of its own steps."""
 
 
 def _constants() -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
-    for module in (cypher, registry, area_registry, demo, demo_seed, undo):
+    for module in (cypher, registry, area_registry, demo, demo_seed, undo, journal, *KIND_MODULES):
         for name, value in vars(module).items():
             if not name.isupper():
                 continue

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from tests.mutations.conftest import ZHANGDIAN, ZICHUAN
+from tests.mutations.conftest import LIUYI_GRID, ZHANGDIAN, ZICHUAN
 
 RESULT = """
   __typename
@@ -79,3 +79,19 @@ def test_councils_and_venues(run: Callable[..., dict], unchanged: Callable[[], A
         nowhere = run(doc("createVenue", "Venue"), {"i": venue | {"areaCode": "999"}})
         assert nowhere["createVenue"]["__typename"] == "NotFound"
         assert nowhere["createVenue"]["field"] == "areaCode"
+
+
+def test_the_role_comes_first_then_every_invalid_field(
+    run: Callable[..., dict], unchanged: Callable[[], Any]
+) -> None:
+    """One layer checks an update: a viewer is Forbidden whatever it sends, and an editor who
+    sends a blank name and negative households hears of both at once."""
+    update = doc("updateGrid", "Grid", f'code: "{LIUYI_GRID}", ')
+    with unchanged():
+        viewer = run(update, {"i": {"households": -1}}, role="viewer")["updateGrid"]
+        assert (viewer["__typename"], viewer["requiredRole"]) == ("Forbidden", "EDITOR")
+        both = run(update, {"i": {"name": " ", "households": -1}}, role="editor")["updateGrid"]
+        assert sorted((f["field"], f["code"]) for f in both["fields"]) == [
+            ("households", "NEGATIVE"),
+            ("name", "REQUIRED"),
+        ]

@@ -192,7 +192,9 @@ def test_bolt_connections_stay_bounded_across_restarts(
 
         asyncio.run(traffic.run(scenario))
     print("\nBolt sockets at start and after each restart:", counts)
-    # Within the pool's bound, and not growing from one restart to the next.
+    # Within the pool's bound, and bounded by admission after every restart: at most one per
+    # operation in flight (8), the health check, /readyz and the token-usage flush. A leak would
+    # add the connections of each restart's pile-up to the last one's.
     assert max(counts) <= 20, counts
-    assert counts[-1] <= max(counts[:2]), counts
+    assert all(count <= 8 + 3 for count in counts), counts
     assert {e[2] for e in traffic.events} <= ACCEPTABLE, Counter(e[2] for e in traffic.events)
